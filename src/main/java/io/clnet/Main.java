@@ -1,0 +1,57 @@
+package io.clnet;
+
+import io.clnet.cli.Args;
+import io.clnet.cli.DevicesCommand;
+import io.clnet.cli.UsageException;
+import io.clnet.device.DeviceSelector;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code java -jar clnet.jar <command> [flags]}. Errors are one line; {@code --verbose} adds the stack trace. */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: java --add-modules jdk.incubator.vector -jar clnet.jar <command> [flags]",
+            "commands:",
+            "  devices [--json] [--device auto|cpu|opencl|opencl:P:D]   list devices, their self-test, and what auto picks",
+            "  help                                                    this text",
+            "every command takes --device (or env CLNET_DEVICE) and --verbose");
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    /** Runs one command; returns the exit code (0 ok, 1 failed, 2 bad usage). */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        List<String> args = Arrays.asList(argv);
+        boolean verbose = args.contains("--verbose");
+        if (args.isEmpty() || args.get(0).equals("help") || args.get(0).equals("--help")) {
+            out.println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String command = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        try {
+            switch (command) {
+                case "devices":
+                    return new DevicesCommand(DeviceSelector.system())
+                            .run(Args.parse(command, rest, DevicesCommand.VALUE_FLAGS, DevicesCommand.SWITCH_FLAGS), out, err);
+                default:
+                    throw new UsageException("unknown command '" + command + "' (try 'help')");
+            }
+        } catch (UsageException e) {
+            err.println("clnet: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException | LinkageError e) {
+            err.println("clnet: " + command + " failed: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,419 @@
+package io.clnet.device;
+
+/**
+ * The one place where {@link Device} arguments are checked. Every public op here validates sizes,
+ * offsets and buffer ownership, then hands the backend its raw memory through a {@code run...} hook, so
+ * a backend only writes the math and never repeats a check.
+ *
+ * @param <M> the backend's memory handle
+ */
+public abstract class BaseDevice<M> implements Device {
+
+    private final BufferPool<M> pool;
+
+    protected BaseDevice(BufferPool.Allocator<M> allocator) {
+        this.pool = new BufferPool<>(allocator);
+    }
+
+    // ---- memory --------------------------------------------------------------------------------
+
+    @Override
+    public final Buffer allocate(int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("allocate: negative length " + length);
+        }
+        return new PooledBuffer<>(this, pool, Math.max(length, 1));
+    }
+
+    @Override
+    public final void upload(Buffer dst, int dstOffset, float[] src, int srcOffset, int length) {
+        checkHostRange("upload", src, srcOffset, length);
+        runUpload(mem("upload", "dst", dst, dstOffset, length), dstOffset, src, srcOffset, length);
+    }
+
+    @Override
+    public final void download(float[] dst, int dstOffset, Buffer src, int srcOffset, int length) {
+        checkHostRange("download", dst, dstOffset, length);
+        runDownload(dst, dstOffset, mem("download", "src", src, srcOffset, length), srcOffset, length);
+    }
+
+    @Override
+    public final int liveBuffers() {
+        return pool.live();
+    }
+
+    @Override
+    public final long backendAllocations() {
+        return pool.allocations();
+    }
+
+    /** Frees pooled memory; subclasses free their own resources after calling this. */
+    @Override
+    public void close() {
+        pool.clear();
+    }
+
+    // ---- GEMM ----------------------------------------------------------------------------------
+
+    @Override
+    public final void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, int aOffset, int lda,
+                           Buffer b, int bOffset, int ldb, float beta, Buffer c, int cOffset, int ldc) {
+        gemmStridedBatched(transA, transB, m, n, k, alpha, a, aOffset, lda, 0, b, bOffset, ldb, 0, beta, c, cOffset, ldc, 0, 1);
+    }
+
+    @Override
+    public final void gemmStridedBatched(boolean transA, boolean transB, int m, int n, int k,
+                                         float alpha, Buffer a, int aOffset, int lda, int strideA,
+                                         Buffer b, int bOffset, int ldb, int strideB,
+                                         float beta, Buffer c, int cOffset, int ldc, int strideC, int batch) {
+        String op = "gemm " + m + "x" + n + "x" + k + (transA ? " A^T" : "") + (transB ? " B^T" : "");
+        if (m < 0 || n < 0 || k < 1 || batch < 0) {
+            throw new IllegalArgumentException(op + ": m, n and batch must be >= 0 and k >= 1 (batch " + batch + ")");
+        }
+        int aRows = transA ? k : m, aCols = transA ? m : k;
+        int bRows = transB ? n : k, bCols = transB ? k : n;
+        checkLeading(op, "A", lda, aCols);
+        checkLeading(op, "B", ldb, bCols);
+        checkLeading(op, "C", ldc, n);
+        if (m == 0 || n == 0 || batch == 0) {
+            return;
+        }
+        M am = mem(op, "A", a, aOffset + (long) strideA * (batch - 1), matrixExtent(aRows, aCols, lda));
+        M bm = mem(op, "B", b, bOffset + (long) strideB * (batch - 1), matrixExtent(bRows, bCols, ldb));
+        M cm = mem(op, "C", c, cOffset + (long) strideC * (batch - 1), matrixExtent(m, n, ldc));
+        runGemm(transA, transB, m, n, k, alpha, am, aOffset, lda, strideA, bm, bOffset, ldb, strideB,
+                beta, cm, cOffset, ldc, strideC, batch);
+    }
+
+    // ---- convolution and pooling ---------------------------------------------------------------
+
+    @Override
+    public final void im2col(Buffer cols, Buffer image, Window2d w) {
+        String op = "im2col " + w;
+        runIm2col(mem(op, "cols", cols, 0, (long) w.patchRows() * w.patchCols()), mem(op, "image", image, 0, w.inputLength()), w);
+    }
+
+    @Override
+    public final void col2im(Buffer image, Buffer cols, Window2d w) {
+        String op = "col2im " + w;
+        runCol2im(mem(op, "image", image, 0, w.inputLength()), mem(op, "cols", cols, 0, (long) w.patchRows() * w.patchCols()), w);
+    }
+
+    @Override
+    public final void maxPoolForward(Buffer out, Buffer in, Window2d w) {
+        String op = "maxPoolForward " + w;
+        w.requirePoolable();
+        runMaxPoolForward(mem(op, "out", out, 0, w.outputLength()), mem(op, "in", in, 0, w.inputLength()), w);
+    }
+
+    @Override
+    public final void maxPoolBackward(Buffer dIn, Buffer dOut, Buffer in, Window2d w) {
+        String op = "maxPoolBackward " + w;
+        w.requirePoolable();
+        runMaxPoolBackward(mem(op, "dIn", dIn, 0, w.inputLength()), mem(op, "dOut", dOut, 0, w.outputLength()),
+                mem(op, "in", in, 0, w.inputLength()), w);
+    }
+
+    @Override
+    public final void avgPoolForward(Buffer out, Buffer in, Window2d w) {
+        String op = "avgPoolForward " + w;
+        w.requirePoolable();
+        runAvgPoolForward(mem(op, "out", out, 0, w.outputLength()), mem(op, "in", in, 0, w.inputLength()), w);
+    }
+
+    @Override
+    public final void avgPoolBackward(Buffer dIn, Buffer dOut, Window2d w) {
+        String op = "avgPoolBackward " + w;
+        w.requirePoolable();
+        runAvgPoolBackward(mem(op, "dIn", dIn, 0, w.inputLength()), mem(op, "dOut", dOut, 0, w.outputLength()), w);
+    }
+
+    @Override
+    public final void globalAvgPoolForward(Buffer out, Buffer in, int batch, int pixels, int channels) {
+        String op = "globalAvgPoolForward [" + batch + "," + pixels + "," + channels + "]";
+        checkPositive(op, batch, pixels, channels);
+        runGlobalAvgPoolForward(mem(op, "out", out, 0, (long) batch * channels),
+                mem(op, "in", in, 0, (long) batch * pixels * channels), batch, pixels, channels);
+    }
+
+    @Override
+    public final void globalAvgPoolBackward(Buffer dIn, Buffer dOut, int batch, int pixels, int channels) {
+        String op = "globalAvgPoolBackward [" + batch + "," + pixels + "," + channels + "]";
+        checkPositive(op, batch, pixels, channels);
+        runGlobalAvgPoolBackward(mem(op, "dIn", dIn, 0, (long) batch * pixels * channels),
+                mem(op, "dOut", dOut, 0, (long) batch * channels), batch, pixels, channels);
+    }
+
+    // ---- bias and activations ------------------------------------------------------------------
+
+    @Override
+    public final void biasAdd(Buffer x, Buffer bias, int rows, int channels) {
+        String op = "biasAdd [" + rows + "," + channels + "]";
+        checkPositive(op, rows, channels);
+        runBiasAdd(mem(op, "x", x, 0, (long) rows * channels), mem(op, "bias", bias, 0, channels), rows, channels);
+    }
+
+    @Override
+    public final void biasGrad(Buffer dBias, Buffer dOut, int rows, int channels) {
+        String op = "biasGrad [" + rows + "," + channels + "]";
+        checkPositive(op, rows, channels);
+        runBiasGrad(mem(op, "dBias", dBias, 0, channels), mem(op, "dOut", dOut, 0, (long) rows * channels), rows, channels);
+    }
+
+    @Override
+    public final void activationForward(Buffer out, Buffer in, Activation activation, float alpha, int length) {
+        String op = activation + " forward";
+        runActivationForward(mem(op, "out", out, 0, length), mem(op, "in", in, 0, length), activation, alpha, length);
+    }
+
+    @Override
+    public final void activationBackward(Buffer dIn, Buffer dOut, Buffer in, Activation activation, float alpha, int length) {
+        String op = activation + " backward";
+        runActivationBackward(mem(op, "dIn", dIn, 0, length), mem(op, "dOut", dOut, 0, length), mem(op, "in", in, 0, length),
+                activation, alpha, length);
+    }
+
+    // ---- loss and metrics ----------------------------------------------------------------------
+
+    @Override
+    public final void softmaxCrossEntropyForward(Buffer loss, int lossIndex, Buffer probs, Buffer logits, Buffer labels,
+                                                 int rows, int classes) {
+        String op = "softmaxCrossEntropyForward [" + rows + "," + classes + "]";
+        checkPositive(op, rows, classes);
+        runSoftmaxCrossEntropyForward(mem(op, "loss", loss, lossIndex, 1), lossIndex, mem(op, "probs", probs, 0, (long) rows * classes),
+                mem(op, "logits", logits, 0, (long) rows * classes), mem(op, "labels", labels, 0, rows), rows, classes);
+    }
+
+    @Override
+    public final void softmaxCrossEntropyBackward(Buffer dLogits, Buffer probs, Buffer labels, int rows, int classes, float scale) {
+        String op = "softmaxCrossEntropyBackward [" + rows + "," + classes + "]";
+        checkPositive(op, rows, classes);
+        runSoftmaxCrossEntropyBackward(mem(op, "dLogits", dLogits, 0, (long) rows * classes),
+                mem(op, "probs", probs, 0, (long) rows * classes), mem(op, "labels", labels, 0, rows), rows, classes, scale);
+    }
+
+    @Override
+    public final void argmax(Buffer out, Buffer x, int rows, int cols) {
+        String op = "argmax [" + rows + "," + cols + "]";
+        checkPositive(op, rows, cols);
+        runArgmax(mem(op, "out", out, 0, rows), mem(op, "x", x, 0, (long) rows * cols), rows, cols);
+    }
+
+    @Override
+    public final void correctCount(Buffer out, int outIndex, Buffer logits, Buffer labels, int rows, int classes) {
+        String op = "correctCount [" + rows + "," + classes + "]";
+        checkPositive(op, rows, classes);
+        runCorrectCount(mem(op, "out", out, outIndex, 1), outIndex, mem(op, "logits", logits, 0, (long) rows * classes),
+                mem(op, "labels", labels, 0, rows), rows, classes);
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------
+
+    @Override
+    public final void add(Buffer out, Buffer a, Buffer b, int length) {
+        runAdd(mem("add", "out", out, 0, length), mem("add", "a", a, 0, length), mem("add", "b", b, 0, length), length);
+    }
+
+    @Override
+    public final void mul(Buffer out, Buffer a, Buffer b, int length) {
+        runMul(mem("mul", "out", out, 0, length), mem("mul", "a", a, 0, length), mem("mul", "b", b, 0, length), length);
+    }
+
+    @Override
+    public final void axpy(Buffer y, float alpha, Buffer x, int length) {
+        runAxpy(mem("axpy", "y", y, 0, length), alpha, mem("axpy", "x", x, 0, length), length);
+    }
+
+    @Override
+    public final void scale(Buffer x, float alpha, int length) {
+        runScale(mem("scale", "x", x, 0, length), alpha, length);
+    }
+
+    @Override
+    public final void fill(Buffer x, float value, int length) {
+        runFill(mem("fill", "x", x, 0, length), value, length);
+    }
+
+    @Override
+    public final void copy(Buffer dst, int dstOffset, Buffer src, int srcOffset, int length) {
+        if (dst == src && dstOffset < srcOffset + length && srcOffset < dstOffset + length) {
+            throw new IllegalArgumentException("copy: overlapping ranges [" + srcOffset + "," + (srcOffset + length) + ") -> ["
+                    + dstOffset + "," + (dstOffset + length) + ") in one buffer");
+        }
+        runCopy2d(mem("copy", "dst", dst, dstOffset, length), dstOffset, length, mem("copy", "src", src, srcOffset, length),
+                srcOffset, length, length == 0 ? 0 : 1, length);
+    }
+
+    @Override
+    public final void copy2d(Buffer dst, int dstOffset, int dstStride, Buffer src, int srcOffset, int srcStride, int rows, int cols) {
+        String op = "copy2d " + rows + "x" + cols;
+        checkLeading(op, "dst", dstStride, cols);
+        checkLeading(op, "src", srcStride, cols);
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        runCopy2d(mem(op, "dst", dst, dstOffset, matrixExtent(rows, cols, dstStride)), dstOffset, dstStride,
+                mem(op, "src", src, srcOffset, matrixExtent(rows, cols, srcStride)), srcOffset, srcStride, rows, cols);
+    }
+
+    // ---- reductions ----------------------------------------------------------------------------
+
+    @Override
+    public final void sum(Buffer out, int outIndex, Buffer x, int length) {
+        runSum(mem("sum", "out", out, outIndex, 1), outIndex, mem("sum", "x", x, 0, length), length, false);
+    }
+
+    @Override
+    public final void sumOfSquares(Buffer out, int outIndex, Buffer x, int length) {
+        runSum(mem("sumOfSquares", "out", out, outIndex, 1), outIndex, mem("sumOfSquares", "x", x, 0, length), length, true);
+    }
+
+    // ---- optimizers ----------------------------------------------------------------------------
+
+    @Override
+    public final void sgdUpdate(Buffer param, Buffer velocity, Buffer grad, int length,
+                                float lr, float momentum, float weightDecay, boolean nesterov) {
+        if (momentum == 0f && !nesterov) {
+            runSgdUpdate(mem("sgdUpdate", "param", param, 0, length), null, mem("sgdUpdate", "grad", grad, 0, length), length,
+                    lr, 0f, weightDecay, false);
+            return;
+        }
+        runSgdUpdate(mem("sgdUpdate", "param", param, 0, length), mem("sgdUpdate", "velocity", velocity, 0, length),
+                mem("sgdUpdate", "grad", grad, 0, length), length, lr, momentum, weightDecay, nesterov);
+    }
+
+    @Override
+    public final void adamUpdate(Buffer param, Buffer m, Buffer v, Buffer grad, int length,
+                                 float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
+        if (t < 1) {
+            throw new IllegalArgumentException("adamUpdate: step t must be >= 1, got " + t);
+        }
+        // Bias corrections in double on the host: the device only sees two scalars per step.
+        float correction1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
+        float correction2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
+        runAdamUpdate(mem("adamUpdate", "param", param, 0, length), mem("adamUpdate", "m", m, 0, length),
+                mem("adamUpdate", "v", v, 0, length), mem("adamUpdate", "grad", grad, 0, length), length,
+                lr, beta1, beta2, eps, weightDecay, correction1, correction2);
+    }
+
+    /** The backend memory of a buffer this device made for its own scratch use. */
+    @SuppressWarnings("unchecked")
+    protected final M memory(Buffer scratch) {
+        return ((PooledBuffer<M>) scratch).memory("scratch", "scratch");
+    }
+
+    // ---- backend hooks: arguments already checked ------------------------------------------------
+
+    protected abstract void runUpload(M dst, int dstOffset, float[] src, int srcOffset, int length);
+
+    protected abstract void runDownload(float[] dst, int dstOffset, M src, int srcOffset, int length);
+
+    protected abstract void runGemm(boolean transA, boolean transB, int m, int n, int k,
+                                    float alpha, M a, int aOffset, int lda, int strideA,
+                                    M b, int bOffset, int ldb, int strideB,
+                                    float beta, M c, int cOffset, int ldc, int strideC, int batch);
+
+    protected abstract void runIm2col(M cols, M image, Window2d w);
+
+    protected abstract void runCol2im(M image, M cols, Window2d w);
+
+    protected abstract void runMaxPoolForward(M out, M in, Window2d w);
+
+    protected abstract void runMaxPoolBackward(M dIn, M dOut, M in, Window2d w);
+
+    protected abstract void runAvgPoolForward(M out, M in, Window2d w);
+
+    protected abstract void runAvgPoolBackward(M dIn, M dOut, Window2d w);
+
+    protected abstract void runGlobalAvgPoolForward(M out, M in, int batch, int pixels, int channels);
+
+    protected abstract void runGlobalAvgPoolBackward(M dIn, M dOut, int batch, int pixels, int channels);
+
+    protected abstract void runBiasAdd(M x, M bias, int rows, int channels);
+
+    protected abstract void runBiasGrad(M dBias, M dOut, int rows, int channels);
+
+    protected abstract void runActivationForward(M out, M in, Activation activation, float alpha, int length);
+
+    protected abstract void runActivationBackward(M dIn, M dOut, M in, Activation activation, float alpha, int length);
+
+    protected abstract void runSoftmaxCrossEntropyForward(M loss, int lossIndex, M probs, M logits, M labels, int rows, int classes);
+
+    protected abstract void runSoftmaxCrossEntropyBackward(M dLogits, M probs, M labels, int rows, int classes, float scale);
+
+    protected abstract void runArgmax(M out, M x, int rows, int cols);
+
+    protected abstract void runCorrectCount(M out, int outIndex, M logits, M labels, int rows, int classes);
+
+    protected abstract void runAdd(M out, M a, M b, int length);
+
+    protected abstract void runMul(M out, M a, M b, int length);
+
+    protected abstract void runAxpy(M y, float alpha, M x, int length);
+
+    protected abstract void runScale(M x, float alpha, int length);
+
+    protected abstract void runFill(M x, float value, int length);
+
+    /** Also serves plain {@code copy} as one row. */
+    protected abstract void runCopy2d(M dst, int dstOffset, int dstStride, M src, int srcOffset, int srcStride, int rows, int cols);
+
+    protected abstract void runSum(M out, int outIndex, M x, int length, boolean squares);
+
+    /** {@code velocity} is null when momentum is 0. */
+    protected abstract void runSgdUpdate(M param, M velocity, M grad, int length, float lr, float momentum, float weightDecay,
+                                         boolean nesterov);
+
+    /** {@code correction1 = 1/(1-beta1^t)}, {@code correction2 = 1/(1-beta2^t)}. */
+    protected abstract void runAdamUpdate(M param, M m, M v, M grad, int length, float lr, float beta1, float beta2, float eps,
+                                          float weightDecay, float correction1, float correction2);
+
+    // ---- checks --------------------------------------------------------------------------------
+
+    /** The backend memory of {@code buffer}, after checking it belongs here and holds {@code [offset, offset+needed)}. */
+    @SuppressWarnings("unchecked")
+    private M mem(String op, String name, Buffer buffer, long offset, long needed) {
+        if (buffer == null) {
+            throw new IllegalArgumentException(op + ": buffer '" + name + "' is null");
+        }
+        if (buffer.device() != this || !(buffer instanceof PooledBuffer)) {
+            throw new IllegalArgumentException(op + ": buffer '" + name + "' lives on " + buffer.device().info().id()
+                    + ", not on " + info().id());
+        }
+        if (offset < 0 || needed < 0) {
+            throw new IllegalArgumentException(op + ": buffer '" + name + "' offset " + offset + " and length " + needed
+                    + " must be >= 0");
+        }
+        if (offset + needed > buffer.length()) {
+            throw new IllegalArgumentException(op + ": buffer '" + name + "' holds " + buffer.length() + " floats but needs "
+                    + (offset + needed) + (offset > 0 ? " (offset " + offset + " + " + needed + ")" : ""));
+        }
+        return ((PooledBuffer<M>) buffer).memory(op, name);
+    }
+
+    private static long matrixExtent(int rows, int cols, int ld) {
+        return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
+    }
+
+    private static void checkLeading(String op, String name, int ld, int cols) {
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException(op + ": leading dimension of " + name + " is " + ld + " but a row has " + cols
+                    + " columns");
+        }
+    }
+
+    private static void checkPositive(String op, int... sizes) {
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException(op + ": sizes must be >= 1");
+            }
+        }
+    }
+
+    private static void checkHostRange(String op, float[] array, int offset, int length) {
+        if (array == null || offset < 0 || length < 0 || (long) offset + length > array.length) {
+            throw new IllegalArgumentException(op + ": host range [" + offset + ", " + ((long) offset + length) + ") outside an array of "
+                    + (array == null ? "null" : array.length));
+        }
+    }
+}

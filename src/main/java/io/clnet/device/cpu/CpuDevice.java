@@ -1,0 +1,390 @@
+package io.clnet.device.cpu;
+
+import io.clnet.device.Activation;
+import io.clnet.device.BaseDevice;
+import io.clnet.device.BufferPool;
+import io.clnet.device.DeviceInfo;
+import io.clnet.device.Window2d;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The pure-Java backend and the reference every other backend is checked against: plain loops split over
+ * every core, plus a fast GEMM. Buffers are {@code float[]}. Results are identical run to run: every
+ * output element is produced by one thread in a fixed order, and reductions combine fixed-size chunks in order.
+ */
+public final class CpuDevice extends BaseDevice<float[]> {
+    private static final int ELEMENTWISE_GRAIN = 1 << 15;
+    /** Reductions sum chunks of this many elements, then the chunk sums in order: deterministic for a given length. */
+    private static final int REDUCE_CHUNK = 1 << 13;
+
+    private final CpuGemm gemm;
+    private final DeviceInfo info;
+
+    /** The CPU backend with the fastest GEMM this JVM can run. */
+    public CpuDevice() {
+        this(true);
+    }
+
+    /** @param allowVectorGemm false forces the scalar GEMM (tests run both paths) */
+    public CpuDevice(boolean allowVectorGemm) {
+        super(new BufferPool.Allocator<>() {
+            @Override
+            public float[] allocate(int length) {
+                return new float[length];
+            }
+
+            @Override
+            public void free(float[] memory) {
+                // the garbage collector frees host arrays
+            }
+        });
+        this.gemm = allowVectorGemm ? CpuGemms.best() : new ScalarGemm();
+        this.info = new DeviceInfo("cpu", "cpu", cpuModelName(), "CPU", Parallel.THREADS, Runtime.getRuntime().maxMemory(),
+                "Java " + Runtime.version() + ", " + gemm.description());
+    }
+
+    /** True when this JVM can run the Vector API GEMM. */
+    public static boolean vectorGemmAvailable() {
+        return CpuGemms.vectorModulePresent();
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    @Override
+    public void finish() {
+        // every CPU op has finished when it returns
+    }
+
+    @Override
+    protected void runUpload(float[] dst, int dstOffset, float[] src, int srcOffset, int length) {
+        System.arraycopy(src, srcOffset, dst, dstOffset, length);
+    }
+
+    @Override
+    protected void runDownload(float[] dst, int dstOffset, float[] src, int srcOffset, int length) {
+        System.arraycopy(src, srcOffset, dst, dstOffset, length);
+    }
+
+    @Override
+    protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                           int strideA, float[] b, int bOffset, int ldb, int strideB, float beta, float[] c, int cOffset, int ldc,
+                           int strideC, int batch) {
+        for (int i = 0; i < batch; i++) {
+            gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset + i * strideA, lda, b, bOffset + i * strideB, ldb,
+                    beta, c, cOffset + i * strideC, ldc);
+        }
+    }
+
+    @Override
+    protected void runIm2col(float[] cols, float[] image, Window2d w) {
+        CpuWindowOps.im2col(cols, image, w);
+    }
+
+    @Override
+    protected void runCol2im(float[] image, float[] cols, Window2d w) {
+        CpuWindowOps.col2im(image, cols, w);
+    }
+
+    @Override
+    protected void runMaxPoolForward(float[] out, float[] in, Window2d w) {
+        CpuWindowOps.maxPoolForward(out, in, w);
+    }
+
+    @Override
+    protected void runMaxPoolBackward(float[] dIn, float[] dOut, float[] in, Window2d w) {
+        CpuWindowOps.maxPoolBackward(dIn, dOut, in, w);
+    }
+
+    @Override
+    protected void runAvgPoolForward(float[] out, float[] in, Window2d w) {
+        CpuWindowOps.avgPoolForward(out, in, w);
+    }
+
+    @Override
+    protected void runAvgPoolBackward(float[] dIn, float[] dOut, Window2d w) {
+        CpuWindowOps.avgPoolBackward(dIn, dOut, w);
+    }
+
+    @Override
+    protected void runGlobalAvgPoolForward(float[] out, float[] in, int batch, int pixels, int channels) {
+        float inv = 1f / pixels;
+        Parallel.forRange(batch, 1, (from, to) -> {
+            for (int n = from; n < to; n++) {
+                for (int c = 0; c < channels; c++) {
+                    float sum = 0f;
+                    for (int p = 0; p < pixels; p++) {
+                        sum += in[(n * pixels + p) * channels + c];
+                    }
+                    out[n * channels + c] = sum * inv;
+                }
+            }
+        });
+    }
+
+    @Override
+    protected void runGlobalAvgPoolBackward(float[] dIn, float[] dOut, int batch, int pixels, int channels) {
+        float inv = 1f / pixels;
+        Parallel.forRange(batch * pixels, ELEMENTWISE_GRAIN / channels + 1, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int n = row / pixels;
+                for (int c = 0; c < channels; c++) {
+                    dIn[row * channels + c] = dOut[n * channels + c] * inv;
+                }
+            }
+        });
+    }
+
+    @Override
+    protected void runBiasAdd(float[] x, float[] bias, int rows, int channels) {
+        Parallel.forRange(rows, ELEMENTWISE_GRAIN / channels + 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                for (int c = 0; c < channels; c++) {
+                    x[r * channels + c] += bias[c];
+                }
+            }
+        });
+    }
+
+    @Override
+    protected void runBiasGrad(float[] dBias, float[] dOut, int rows, int channels) {
+        int rowsPerChunk = Math.max(1, REDUCE_CHUNK / channels);
+        int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+        double[][] partial = new double[chunks][channels];
+        Parallel.forRange(chunks, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                for (int r = t * rowsPerChunk; r < Math.min(rows, (t + 1) * rowsPerChunk); r++) {
+                    for (int c = 0; c < channels; c++) {
+                        partial[t][c] += dOut[r * channels + c];
+                    }
+                }
+            }
+        });
+        for (int c = 0; c < channels; c++) {
+            double total = 0;
+            for (double[] chunk : partial) {
+                total += chunk[c];
+            }
+            dBias[c] = (float) total;
+        }
+    }
+
+    @Override
+    protected void runActivationForward(float[] out, float[] in, Activation act, float alpha, int length) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN / 8, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = act.forward(in[i], alpha);
+            }
+        });
+    }
+
+    @Override
+    protected void runActivationBackward(float[] dIn, float[] dOut, float[] in, Activation act, float alpha, int length) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN / 8, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                dIn[i] = dOut[i] * act.derivative(in[i], alpha);
+            }
+        });
+    }
+
+    @Override
+    protected void runSoftmaxCrossEntropyForward(float[] loss, int lossIndex, float[] probs, float[] logits, float[] labels,
+                                                 int rows, int classes) {
+        float[] rowLoss = new float[rows];
+        Parallel.forRange(rows, ELEMENTWISE_GRAIN / classes + 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * classes;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < classes; j++) {
+                    max = Math.max(max, logits[base + j]);
+                }
+                float sum = 0f;
+                for (int j = 0; j < classes; j++) {
+                    float e = (float) Math.exp(logits[base + j] - max);
+                    probs[base + j] = e;
+                    sum += e;
+                }
+                float inv = 1f / sum;
+                for (int j = 0; j < classes; j++) {
+                    probs[base + j] *= inv;
+                }
+                int label = labelOf(labels[r], classes);
+                rowLoss[r] = label < 0 ? Float.NaN : -(float) Math.log(Math.max(probs[base + label], 1e-12f));
+            }
+        });
+        loss[lossIndex] = orderedSum(rowLoss, rows, false) / rows;
+    }
+
+    @Override
+    protected void runSoftmaxCrossEntropyBackward(float[] dLogits, float[] probs, float[] labels, int rows, int classes, float scale) {
+        float s = scale / rows;
+        Parallel.forRange(rows, ELEMENTWISE_GRAIN / classes + 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int label = labelOf(labels[r], classes);
+                for (int j = 0; j < classes; j++) {
+                    dLogits[r * classes + j] = s * (probs[r * classes + j] - (j == label ? 1f : 0f));
+                }
+            }
+        });
+    }
+
+    @Override
+    protected void runArgmax(float[] out, float[] x, int rows, int cols) {
+        Parallel.forRange(rows, ELEMENTWISE_GRAIN / cols + 1, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                out[r] = rowArgmax(x, r * cols, cols);
+            }
+        });
+    }
+
+    @Override
+    protected void runCorrectCount(float[] out, int outIndex, float[] logits, float[] labels, int rows, int classes) {
+        int correct = 0;
+        for (int r = 0; r < rows; r++) {
+            if (rowArgmax(logits, r * classes, classes) == labelOf(labels[r], classes)) {
+                correct++;
+            }
+        }
+        out[outIndex] = correct;
+    }
+
+    @Override
+    protected void runAdd(float[] out, float[] a, float[] b, int length) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = a[i] + b[i];
+            }
+        });
+    }
+
+    @Override
+    protected void runMul(float[] out, float[] a, float[] b, int length) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = a[i] * b[i];
+            }
+        });
+    }
+
+    @Override
+    protected void runAxpy(float[] y, float alpha, float[] x, int length) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y[i] += alpha * x[i];
+            }
+        });
+    }
+
+    @Override
+    protected void runScale(float[] x, float alpha, int length) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                x[i] *= alpha;
+            }
+        });
+    }
+
+    @Override
+    protected void runFill(float[] x, float value, int length) {
+        Arrays.fill(x, 0, length, value);
+    }
+
+    @Override
+    protected void runCopy2d(float[] dst, int dstOffset, int dstStride, float[] src, int srcOffset, int srcStride, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(src, srcOffset + r * srcStride, dst, dstOffset + r * dstStride, cols);
+        }
+    }
+
+    @Override
+    protected void runSum(float[] out, int outIndex, float[] x, int length, boolean squares) {
+        out[outIndex] = orderedSum(x, length, squares);
+    }
+
+    @Override
+    protected void runSgdUpdate(float[] param, float[] velocity, float[] grad, int length, float lr, float momentum,
+                                float weightDecay, boolean nesterov) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float g = grad[i] + weightDecay * param[i];
+                if (velocity == null) {
+                    param[i] -= lr * g;
+                    continue;
+                }
+                float v = momentum * velocity[i] + g;
+                velocity[i] = v;
+                param[i] -= lr * (nesterov ? g + momentum * v : v);
+            }
+        });
+    }
+
+    @Override
+    protected void runAdamUpdate(float[] param, float[] m, float[] v, float[] grad, int length, float lr, float beta1, float beta2,
+                                 float eps, float weightDecay, float correction1, float correction2) {
+        Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                float g = grad[i] + weightDecay * param[i];
+                float mi = beta1 * m[i] + (1f - beta1) * g;
+                float vi = beta2 * v[i] + (1f - beta2) * g * g;
+                m[i] = mi;
+                v[i] = vi;
+                param[i] -= lr * (mi * correction1) / ((float) Math.sqrt(vi * correction2) + eps);
+            }
+        });
+    }
+
+    /** Sum over fixed chunks, then over the chunk sums in order: the same bits for the same input every run. */
+    private static float orderedSum(float[] x, int length, boolean squares) {
+        int chunks = (length + REDUCE_CHUNK - 1) / REDUCE_CHUNK;
+        double[] partial = new double[chunks];
+        Parallel.forRange(chunks, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                double s = 0;
+                for (int i = t * REDUCE_CHUNK; i < Math.min(length, (t + 1) * REDUCE_CHUNK); i++) {
+                    s += squares ? (double) x[i] * x[i] : x[i];
+                }
+                partial[t] = s;
+            }
+        });
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        return (float) total;
+    }
+
+    private static int rowArgmax(float[] x, int base, int cols) {
+        int best = 0;
+        for (int j = 1; j < cols; j++) {
+            if (x[base + j] > x[base + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** The integer label, or -1 when it is not one of {@code 0..classes-1} (the loss is then NaN). */
+    private static int labelOf(float label, int classes) {
+        int l = (int) label;
+        return l == label && l >= 0 && l < classes ? l : -1;
+    }
+
+    private static String cpuModelName() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through to the generic name
+        }
+        return System.getProperty("os.arch") + " CPU";
+    }
+}

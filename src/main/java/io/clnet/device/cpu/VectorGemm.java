@@ -1,0 +1,184 @@
+package io.clnet.device.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM with the Java Vector API, in the Goto/BLIS shape: C is cut into tiles handed to the cores; for each
+ * slice of k, the tile's rows of A and columns of B are packed into contiguous panels (A scaled by alpha,
+ * edges zero-padded), and an {@code 8 x 2*lanes} register block of C accumulates with FMAs.
+ *
+ * <p>Only loaded when {@code jdk.incubator.vector} is present (see {@link CpuGemms}); it uses the one
+ * preferred species, because on JDK 17 two vector widths in one JVM slow this kernel many times over.
+ */
+final class VectorGemm implements CpuGemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = 8;
+    private static final int NR = 2 * L;
+    /** A k-slice of a B panel (KC x NR floats) stays in L1 while the A panels stream past it. */
+    private static final int KC = 256;
+    /** Largest tile: packed A (MC x KC) and B (KC x NC) both stay in L2. */
+    private static final int MC = 128;
+    private static final int NC = 256;
+
+    private static final ThreadLocal<float[][]> SCRATCH =
+            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                     float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int target = 4 * Parallel.THREADS;
+        int mc = MC, nc = NC;
+        int mTiles = ceilDiv(m, mc), nTiles = ceilDiv(n, nc);
+        if (mTiles * nTiles < target) {
+            // Too few tiles to keep every core busy: cut the longer side finer.
+            if (m >= n) {
+                mc = Math.max(MR, roundUp(ceilDiv(m, ceilDiv(target, nTiles)), MR));
+            } else {
+                nc = Math.max(NR, roundUp(ceilDiv(n, ceilDiv(target, mTiles)), NR));
+            }
+            mTiles = ceilDiv(m, mc);
+            nTiles = ceilDiv(n, nc);
+        }
+        final int tileM = mc, tileN = nc, tilesN = nTiles;
+        Parallel.forRange(mTiles * nTiles, 1, (from, to) -> {
+            float[][] scratch = SCRATCH.get();
+            for (int t = from; t < to; t++) {
+                int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
+                int rows = Math.min(tileM, m - i0), cols = Math.min(tileN, n - j0);
+                CpuGemm.scaleRows(c, cOffset, ldc, i0, i0 + rows, j0, j0 + cols, beta);
+                for (int p0 = 0; p0 < k; p0 += KC) {
+                    int kc = Math.min(KC, k - p0);
+                    packA(scratch[0], a, aOffset, lda, transA, alpha, i0, rows, p0, kc);
+                    packB(scratch[1], b, bOffset, ldb, transB, p0, kc, j0, cols);
+                    for (int jr = 0; jr < cols; jr += NR) {
+                        for (int ir = 0; ir < rows; ir += MR) {
+                            micro(kc, scratch[0], ir * kc, scratch[1], jr * kc, c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc,
+                                    Math.min(MR, rows - ir), Math.min(NR, cols - jr), scratch[2]);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Panels of MR rows: {@code ap[panel*MR*kc + p*MR + r] = alpha * A(i0 + panel*MR + r, p0 + p)}, zero past the edge. */
+    private static void packA(float[] ap, float[] a, int offset, int lda, boolean trans, float alpha, int i0, int rows, int p0, int kc) {
+        for (int ir = 0; ir < rows; ir += MR) {
+            int base = ir * kc;
+            for (int r = 0; r < MR; r++) {
+                int i = i0 + ir + r;
+                if (ir + r >= rows) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = 0f;
+                    }
+                } else if (trans) {
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = alpha * a[offset + (p0 + p) * lda + i];
+                    }
+                } else {
+                    int row = offset + i * lda + p0;
+                    for (int p = 0; p < kc; p++) {
+                        ap[base + p * MR + r] = alpha * a[row + p];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Panels of NR columns: {@code bp[panel*NR*kc + p*NR + j] = B(p0 + p, j0 + panel*NR + j)}, zero past the edge. */
+    private static void packB(float[] bp, float[] b, int offset, int ldb, boolean trans, int p0, int kc, int j0, int cols) {
+        for (int jr = 0; jr < cols; jr += NR) {
+            int base = jr * kc;
+            int width = Math.min(NR, cols - jr);
+            for (int p = 0; p < kc; p++) {
+                int dst = base + p * NR;
+                if (trans) {
+                    for (int j = 0; j < width; j++) {
+                        bp[dst + j] = b[offset + (j0 + jr + j) * ldb + p0 + p];
+                    }
+                } else {
+                    System.arraycopy(b, offset + (p0 + p) * ldb + j0 + jr, bp, dst, width);
+                }
+                for (int j = width; j < NR; j++) {
+                    bp[dst + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /** {@code C[rows x cols] += Apanel * Bpanel} over {@code kc}, with the whole 8 x NR block in registers. */
+    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, int rows, int cols,
+                              float[] tmp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        if (rows == MR && cols == NR) {
+            addRow(c, ci, c00, c01);
+            addRow(c, ci + ldc, c10, c11);
+            addRow(c, ci + 2 * ldc, c20, c21);
+            addRow(c, ci + 3 * ldc, c30, c31);
+            addRow(c, ci + 4 * ldc, c40, c41);
+            addRow(c, ci + 5 * ldc, c50, c51);
+            addRow(c, ci + 6 * ldc, c60, c61);
+            addRow(c, ci + 7 * ldc, c70, c71);
+            return;
+        }
+        FloatVector[] acc = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71};
+        for (int v = 0; v < acc.length; v++) {
+            acc[v].intoArray(tmp, v * L);
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                c[ci + r * ldc + j] += tmp[r * NR + j];
+            }
+        }
+    }
+
+    private static void addRow(float[] c, int i, FloatVector v0, FloatVector v1) {
+        FloatVector.fromArray(S, c, i).add(v0).intoArray(c, i);
+        FloatVector.fromArray(S, c, i + L).add(v1).intoArray(c, i + L);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int roundUp(int a, int multiple) {
+        return ceilDiv(a, multiple) * multiple;
+    }
+
+    @Override
+    public String description() {
+        return "Vector API GEMM (" + S.vectorBitSize() + "-bit, " + MR + "x" + NR + " register block)";
+    }
+}

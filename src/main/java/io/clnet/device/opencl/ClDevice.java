@@ -1,0 +1,371 @@
+package io.clnet.device.opencl;
+
+import io.clnet.device.Activation;
+import io.clnet.device.BaseDevice;
+import io.clnet.device.Buffer;
+import io.clnet.device.BufferPool;
+import io.clnet.device.DeviceInfo;
+import io.clnet.device.DeviceUnavailableException;
+import io.clnet.device.Window2d;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+import java.nio.file.Path;
+
+import static org.jocl.CL.*;
+
+/**
+ * The OpenCL backend: our kernels from {@code kernels/*.cl}, GEMM through CLBlast, one in-order queue, and
+ * pooled {@code cl_mem} buffers so a steady-state training step allocates nothing on the device.
+ *
+ * <p>Lifecycle: {@link ClPlatforms} finds the device, {@link #open} creates the context and warms CLBlast,
+ * {@link #close} releases everything. Ops are enqueued from one thread at a time.
+ */
+public final class ClDevice extends BaseDevice<cl_mem> {
+    private static final long ROUND = 64;
+
+    private final DeviceInfo info;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final ProgramCache programs;
+
+    private ClDevice(DeviceInfo info, ClPlatforms.Handle handle, cl_context context, cl_command_queue queue, Path cacheDir) {
+        super(new BufferPool.Allocator<>() {
+            @Override
+            public cl_mem allocate(int length) {
+                try {
+                    return clCreateBuffer(context, CL_MEM_READ_WRITE, (long) length * Sizeof.cl_float, null, null);
+                } catch (CLException e) {
+                    throw new IllegalStateException(ClErrors.describe("allocating " + length + " floats on " + info.id(), e), e);
+                }
+            }
+
+            @Override
+            public void free(cl_mem memory) {
+                clReleaseMemObject(memory);
+            }
+        });
+        this.info = info;
+        this.context = context;
+        this.queue = queue;
+        this.programs = new ProgramCache(context, handle.device(), info.name() + "|" + info.version(), cacheDir);
+    }
+
+    /**
+     * Opens a context and queue on one device and warms CLBlast up.
+     *
+     * @param cacheDir where program binaries are kept between starts, or null for none
+     * @throws DeviceUnavailableException with the reason when the device cannot be used
+     */
+    static ClDevice open(DeviceInfo info, ClPlatforms.Handle handle, Path cacheDir) {
+        ClBlas.load();
+        cl_context context;
+        cl_command_queue queue;
+        try {
+            context = clCreateContext(null, 1, new org.jocl.cl_device_id[] {handle.device()}, null, null, null);
+            queue = clCreateCommandQueueWithProperties(context, handle.device(), null, null);
+        } catch (CLException e) {
+            throw new DeviceUnavailableException(ClErrors.describe("cannot create a context on " + info.id(), e), e);
+        }
+        ClDevice device = new ClDevice(info, handle, context, queue, cacheDir);
+        try {
+            device.warmUp();
+        } catch (RuntimeException e) {
+            device.close();
+            throw e instanceof DeviceUnavailableException ? e
+                    : new DeviceUnavailableException("CLBlast failed on " + info.id() + ": " + e.getMessage(), e);
+        }
+        return device;
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    /** Programs compiled from source by this device (0 when every one came from the disk cache). */
+    public int programsBuiltFromSource() {
+        return programs.sourceBuilds();
+    }
+
+    /** Programs loaded from the disk cache by this device. */
+    public int programsLoadedFromCache() {
+        return programs.binaryLoads();
+    }
+
+    @Override
+    public void finish() {
+        clFinish(queue);
+    }
+
+    @Override
+    public void close() {
+        try {
+            clFinish(queue);
+        } finally {
+            super.close();
+            programs.close();
+            clReleaseCommandQueue(queue);
+            clReleaseContext(context);
+        }
+    }
+
+    /** CLBlast compiles a kernel per routine and size class on first use; pay that here, not in a timed step. */
+    private void warmUp() {
+        for (int size : new int[] {8, 512}) {
+            try (Buffer a = allocate(size * size); Buffer b = allocate(size * size); Buffer c = allocate(size * size)) {
+                fill(a, 1f, size * size);
+                fill(b, 1f, size * size);
+                for (int t = 0; t < 4; t++) {
+                    gemm((t & 1) != 0, (t & 2) != 0, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+                }
+                finish();
+            }
+        }
+    }
+
+    // ---- memory --------------------------------------------------------------------------------
+
+    @Override
+    protected void runUpload(cl_mem dst, int dstOffset, float[] src, int srcOffset, int length) {
+        clEnqueueWriteBuffer(queue, dst, CL_TRUE, (long) dstOffset * Sizeof.cl_float, (long) length * Sizeof.cl_float,
+                Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float), 0, null, null);
+    }
+
+    @Override
+    protected void runDownload(float[] dst, int dstOffset, cl_mem src, int srcOffset, int length) {
+        clEnqueueReadBuffer(queue, src, CL_TRUE, (long) srcOffset * Sizeof.cl_float, (long) length * Sizeof.cl_float,
+                Pointer.to(dst).withByteOffset((long) dstOffset * Sizeof.cl_float), 0, null, null);
+    }
+
+    // ---- GEMM ----------------------------------------------------------------------------------
+
+    @Override
+    protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, cl_mem a, int aOffset, int lda,
+                           int strideA, cl_mem b, int bOffset, int ldb, int strideB, float beta, cl_mem c, int cOffset, int ldc,
+                           int strideC, int batch) {
+        ClBlas.gemm(queue, transA, transB, m, n, k, alpha, a, aOffset, lda, strideA, b, bOffset, ldb, strideB,
+                beta, c, cOffset, ldc, strideC, batch);
+    }
+
+    // ---- convolution and pooling ---------------------------------------------------------------
+
+    @Override
+    protected void runIm2col(cl_mem cols, cl_mem image, Window2d w) {
+        int total = w.patchRows() * w.patchCols();
+        launchWindow("im2col.cl", "im2col", total, cols, image, w);
+    }
+
+    @Override
+    protected void runCol2im(cl_mem image, cl_mem cols, Window2d w) {
+        launchWindow("im2col.cl", "col2im", w.inputLength(), image, cols, w);
+    }
+
+    @Override
+    protected void runMaxPoolForward(cl_mem out, cl_mem in, Window2d w) {
+        launchWindow("pool.cl", "max_pool_forward", w.outputLength(), out, in, w);
+    }
+
+    @Override
+    protected void runMaxPoolBackward(cl_mem dIn, cl_mem dOut, cl_mem in, Window2d w) {
+        launch("pool.cl", "", "max_pool_backward", w.inputLength(), withWindow(w, dIn, dOut, in, w.inputLength()));
+    }
+
+    @Override
+    protected void runAvgPoolForward(cl_mem out, cl_mem in, Window2d w) {
+        launchWindow("pool.cl", "avg_pool_forward", w.outputLength(), out, in, w);
+    }
+
+    @Override
+    protected void runAvgPoolBackward(cl_mem dIn, cl_mem dOut, Window2d w) {
+        launchWindow("pool.cl", "avg_pool_backward", w.inputLength(), dIn, dOut, w);
+    }
+
+    @Override
+    protected void runGlobalAvgPoolForward(cl_mem out, cl_mem in, int batch, int pixels, int channels) {
+        launch("pool.cl", "", "global_avg_pool_forward", batch * channels, out, in, batch, pixels, channels);
+    }
+
+    @Override
+    protected void runGlobalAvgPoolBackward(cl_mem dIn, cl_mem dOut, int batch, int pixels, int channels) {
+        launch("pool.cl", "", "global_avg_pool_backward", batch * pixels * channels, dIn, dOut, batch, pixels, channels);
+    }
+
+    /** Kernels of im2col.cl and pool.cl take (out, in, total, geometry...). */
+    private void launchWindow(String file, String kernel, int total, cl_mem out, cl_mem in, Window2d w) {
+        launch(file, "", kernel, total, withWindow(w, out, in, total));
+    }
+
+    private static Object[] withWindow(Window2d w, Object... leading) {
+        Object[] geometry = {w.height(), w.width(), w.channels(), w.kernelH(), w.kernelW(), w.strideH(), w.strideW(),
+                w.padH(), w.padW(), w.outHeight(), w.outWidth()};
+        Object[] all = new Object[leading.length + geometry.length];
+        System.arraycopy(leading, 0, all, 0, leading.length);
+        System.arraycopy(geometry, 0, all, leading.length, geometry.length);
+        return all;
+    }
+
+    // ---- bias and activations ------------------------------------------------------------------
+
+    @Override
+    protected void runBiasAdd(cl_mem x, cl_mem bias, int rows, int channels) {
+        launch("elementwise.cl", "", "bias_add", rows * channels, x, bias, rows, channels);
+    }
+
+    @Override
+    protected void runBiasGrad(cl_mem dBias, cl_mem dOut, int rows, int channels) {
+        launchGroups("reduce.cl", "bias_grad", channels, dBias, dOut, rows, channels);
+    }
+
+    @Override
+    protected void runActivationForward(cl_mem out, cl_mem in, Activation act, float alpha, int length) {
+        launch("activation.cl", activationOptions(act), "activation_forward", length, out, in, alpha, length);
+    }
+
+    @Override
+    protected void runActivationBackward(cl_mem dIn, cl_mem dOut, cl_mem in, Activation act, float alpha, int length) {
+        launch("activation.cl", activationOptions(act), "activation_backward", length, dIn, dOut, in, alpha, length);
+    }
+
+    /** One program per activation, specialised at build time rather than branching per element. */
+    private static String activationOptions(Activation act) {
+        return "-DACTIVATION=" + act.ordinal();
+    }
+
+    // ---- loss and metrics ----------------------------------------------------------------------
+
+    @Override
+    protected void runSoftmaxCrossEntropyForward(cl_mem loss, int lossIndex, cl_mem probs, cl_mem logits, cl_mem labels,
+                                                 int rows, int classes) {
+        try (Buffer rowLoss = allocate(rows)) {
+            cl_mem rowLossMem = memory(rowLoss);
+            launch("loss.cl", "", "softmax_xent_forward", rows, rowLossMem, probs, logits, labels, rows, classes);
+            reduce(loss, lossIndex, rowLossMem, rows, false, 1f / rows);
+        }
+    }
+
+    @Override
+    protected void runSoftmaxCrossEntropyBackward(cl_mem dLogits, cl_mem probs, cl_mem labels, int rows, int classes, float scale) {
+        launch("loss.cl", "", "softmax_xent_backward", rows * classes, dLogits, probs, labels, rows, classes, scale / rows);
+    }
+
+    @Override
+    protected void runArgmax(cl_mem out, cl_mem x, int rows, int cols) {
+        launch("loss.cl", "", "argmax_rows", rows, out, x, rows, cols);
+    }
+
+    @Override
+    protected void runCorrectCount(cl_mem out, int outIndex, cl_mem logits, cl_mem labels, int rows, int classes) {
+        try (Buffer hits = allocate(rows)) {
+            cl_mem hitsMem = memory(hits);
+            launch("loss.cl", "", "correct_rows", rows, hitsMem, logits, labels, rows, classes);
+            reduce(out, outIndex, hitsMem, rows, false, 1f);
+        }
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------
+
+    @Override
+    protected void runAdd(cl_mem out, cl_mem a, cl_mem b, int length) {
+        launch("elementwise.cl", "", "add", length, out, a, b, length);
+    }
+
+    @Override
+    protected void runMul(cl_mem out, cl_mem a, cl_mem b, int length) {
+        launch("elementwise.cl", "", "mul", length, out, a, b, length);
+    }
+
+    @Override
+    protected void runAxpy(cl_mem y, float alpha, cl_mem x, int length) {
+        launch("elementwise.cl", "", "axpy", length, y, alpha, x, length);
+    }
+
+    @Override
+    protected void runScale(cl_mem x, float alpha, int length) {
+        launch("elementwise.cl", "", "scale", length, x, alpha, length);
+    }
+
+    @Override
+    protected void runFill(cl_mem x, float value, int length) {
+        launch("elementwise.cl", "", "fill", length, x, value, length);
+    }
+
+    @Override
+    protected void runCopy2d(cl_mem dst, int dstOffset, int dstStride, cl_mem src, int srcOffset, int srcStride, int rows, int cols) {
+        launch("elementwise.cl", "", "copy2d", rows * cols, dst, dstOffset, dstStride, src, srcOffset, srcStride, rows, cols);
+    }
+
+    // ---- reductions ----------------------------------------------------------------------------
+
+    @Override
+    protected void runSum(cl_mem out, int outIndex, cl_mem x, int length, boolean squares) {
+        reduce(out, outIndex, x, length, squares, 1f);
+    }
+
+    /** Two passes: at most 64 groups of partial sums, then one group over them. The split depends only on length. */
+    private void reduce(cl_mem out, int outIndex, cl_mem x, int length, boolean squares, float scale) {
+        int wg = 256;
+        int chunk = Math.max(wg, ((length + 63) / 64 + wg - 1) / wg * wg);
+        int groups = Math.max(1, (length + chunk - 1) / chunk);
+        try (Buffer partial = allocate(groups)) {
+            cl_mem partialMem = memory(partial);
+            launchGroups("reduce.cl", "reduce_partial", groups, partialMem, x, length, chunk, squares ? 1 : 0);
+            launchGroups("reduce.cl", "reduce_final", 1, out, outIndex, partialMem, groups, scale);
+        }
+    }
+
+    // ---- optimizers ----------------------------------------------------------------------------
+
+    @Override
+    protected void runSgdUpdate(cl_mem param, cl_mem velocity, cl_mem grad, int length, float lr, float momentum,
+                                float weightDecay, boolean nesterov) {
+        launch("optimizer.cl", "", "sgd_update", length, param, velocity == null ? param : velocity, grad, length,
+                lr, momentum, weightDecay, nesterov ? 1 : 0, velocity == null ? 0 : 1);
+    }
+
+    @Override
+    protected void runAdamUpdate(cl_mem param, cl_mem m, cl_mem v, cl_mem grad, int length, float lr, float beta1, float beta2,
+                                 float eps, float weightDecay, float correction1, float correction2) {
+        launch("optimizer.cl", "", "adam_update", length, param, m, v, grad, length, lr, beta1, beta2, eps, weightDecay,
+                correction1, correction2);
+    }
+
+    // ---- launching -----------------------------------------------------------------------------
+
+    /** One work-item per element: global size {@code work} rounded up (each kernel checks its bound). */
+    private void launch(String file, String options, String name, int work, Object... args) {
+        if (work > 0) {
+            enqueue(programs.kernel(file, options, name), (work + ROUND - 1) / ROUND * ROUND, 0, args);
+        }
+    }
+
+    /** {@code groups} work-groups of exactly 256 items (the reduce kernels' REDUCE_WG). */
+    private void launchGroups(String file, String name, int groups, Object... args) {
+        enqueue(programs.kernel(file, "", name), groups * 256L, 256, args);
+    }
+
+    private synchronized void enqueue(cl_kernel kernel, long global, long local, Object[] args) {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof cl_mem) {
+                clSetKernelArg(kernel, i, Sizeof.cl_mem, Pointer.to((cl_mem) a));
+            } else if (a instanceof Integer) {
+                clSetKernelArg(kernel, i, Sizeof.cl_int, Pointer.to(new int[] {(Integer) a}));
+            } else if (a instanceof Float) {
+                clSetKernelArg(kernel, i, Sizeof.cl_float, Pointer.to(new float[] {(Float) a}));
+            } else {
+                throw new IllegalArgumentException("kernel argument " + i + " has unsupported type " + a);
+            }
+        }
+        try {
+            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, local == 0 ? null : new long[] {local}, 0, null, null);
+        } catch (CLException e) {
+            throw new IllegalStateException(ClErrors.describe("enqueueing a kernel on " + info.id(), e), e);
+        }
+    }
+}
