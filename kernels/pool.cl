@@ -27,8 +27,8 @@ inline int first_max(__global const float* in, int n, int oy, int ox, int c, WIN
 }
 
 // Range of output rows (or columns) whose window covers input coordinate y.
-inline int first_window(int y, int pad, int kernel, int stride) {
-    int t = y + pad - kernel + 1;
+inline int first_window(int y, int pad, int size, int stride) {
+    int t = y + pad - size + 1;
     return t <= 0 ? 0 : (t + stride - 1) / stride;
 }
 

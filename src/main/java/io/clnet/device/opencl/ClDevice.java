@@ -33,6 +33,7 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     private final cl_context context;
     private final cl_command_queue queue;
     private final ProgramCache programs;
+    private boolean clBlastReady;
 
     private ClDevice(DeviceInfo info, ClPlatforms.Handle handle, cl_context context, cl_command_queue queue, Path cacheDir) {
         super(new BufferPool.Allocator<>() {
@@ -57,28 +58,30 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     }
 
     /**
-     * Opens a context and queue on one device and warms CLBlast up.
+     * Opens a context and queue on one device.
      *
-     * @param cacheDir where program binaries are kept between starts, or null for none
+     * @param cacheDir     where program binaries are kept between starts, or null for none
+     * @param warmClBlast  load CLBlast and compile its kernels now (true for training: nothing slow inside a
+     *                     timed step); false defers that to the first GEMM, so native-check can test each rung alone
      * @throws DeviceUnavailableException with the reason when the device cannot be used
      */
-    static ClDevice open(DeviceInfo info, ClPlatforms.Handle handle, Path cacheDir) {
-        ClBlas.load();
+    static ClDevice open(DeviceInfo info, ClPlatforms.Handle handle, Path cacheDir, boolean warmClBlast) {
         cl_context context;
         cl_command_queue queue;
         try {
             context = clCreateContext(null, 1, new org.jocl.cl_device_id[] {handle.device()}, null, null, null);
             queue = clCreateCommandQueueWithProperties(context, handle.device(), null, null);
         } catch (CLException e) {
-            throw new DeviceUnavailableException(ClErrors.describe("cannot create a context on " + info.id(), e), e);
+            throw new DeviceUnavailableException(ClErrors.describe("cannot create a context and queue on " + info.id(), e), e);
         }
         ClDevice device = new ClDevice(info, handle, context, queue, cacheDir);
-        try {
-            device.warmUp();
-        } catch (RuntimeException e) {
-            device.close();
-            throw e instanceof DeviceUnavailableException ? e
-                    : new DeviceUnavailableException("CLBlast failed on " + info.id() + ": " + e.getMessage(), e);
+        if (warmClBlast) {
+            try {
+                device.ensureClBlast();
+            } catch (RuntimeException e) {
+                device.close();
+                throw e;
+            }
         }
         return device;
     }
@@ -98,6 +101,16 @@ public final class ClDevice extends BaseDevice<cl_mem> {
         return programs.binaryLoads();
     }
 
+    /** Loads the CLBlast native library; throws {@link DeviceUnavailableException} with the reason when it cannot. */
+    public static void loadClBlast() {
+        ClBlas.load();
+    }
+
+    /** Builds (or loads from the disk cache) one program now; for tests and native-check. */
+    void buildProgram(String file, String options) {
+        programs.program(file, options);
+    }
+
     @Override
     public void finish() {
         clFinish(queue);
@@ -115,17 +128,31 @@ public final class ClDevice extends BaseDevice<cl_mem> {
         }
     }
 
-    /** CLBlast compiles a kernel per routine and size class on first use; pay that here, not in a timed step. */
-    private void warmUp() {
-        for (int size : new int[] {8, 512}) {
-            try (Buffer a = allocate(size * size); Buffer b = allocate(size * size); Buffer c = allocate(size * size)) {
-                fill(a, 1f, size * size);
-                fill(b, 1f, size * size);
-                for (int t = 0; t < 4; t++) {
-                    gemm((t & 1) != 0, (t & 2) != 0, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+    /**
+     * Loads CLBlast and runs each transpose at a small and a large size once: CLBlast compiles a kernel per
+     * routine and size class on first use, and that must not land inside a timed step.
+     */
+    private void ensureClBlast() {
+        if (clBlastReady) {
+            return;
+        }
+        ClBlas.load();
+        clBlastReady = true;
+        try {
+            for (int size : new int[] {8, 512}) {
+                try (Buffer a = allocate(size * size); Buffer b = allocate(size * size); Buffer c = allocate(size * size)) {
+                    fill(a, 1f, size * size);
+                    fill(b, 1f, size * size);
+                    for (int t = 0; t < 4; t++) {
+                        gemm((t & 1) != 0, (t & 2) != 0, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+                    }
+                    finish();
                 }
-                finish();
             }
+        } catch (RuntimeException e) {
+            clBlastReady = false;
+            throw e instanceof DeviceUnavailableException ? e
+                    : new DeviceUnavailableException("CLBlast failed on " + info.id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -149,6 +176,7 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     protected void runGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, cl_mem a, int aOffset, int lda,
                            int strideA, cl_mem b, int bOffset, int ldb, int strideB, float beta, cl_mem c, int cOffset, int ldc,
                            int strideC, int batch) {
+        ensureClBlast();
         ClBlas.gemm(queue, transA, transB, m, n, k, alpha, a, aOffset, lda, strideA, b, bOffset, ldb, strideB,
                 beta, c, cOffset, ldc, strideC, batch);
     }

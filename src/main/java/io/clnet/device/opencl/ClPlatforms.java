@@ -1,6 +1,5 @@
 package io.clnet.device.opencl;
 
-import io.clnet.device.Device;
 import io.clnet.device.DeviceInfo;
 import io.clnet.device.DeviceUnavailableException;
 import io.clnet.device.OpenClProvider;
@@ -48,22 +47,19 @@ public final class ClPlatforms implements OpenClProvider {
         for (int p = 0; p < platforms.length; p++) {
             cl_device_id[] devices = devices(platforms[p]);
             for (int d = 0; d < devices.length; d++) {
-                DeviceInfo info = describe(p, d, platforms[p], devices[d]);
-                Handle handle = new Handle(platforms[p], devices[d]);
-                found.add(new Candidate() {
-                    @Override
-                    public DeviceInfo info() {
-                        return info;
-                    }
-
-                    @Override
-                    public Device open() {
-                        return ClDevice.open(info, handle, cacheDir);
-                    }
-                });
+                found.add(new ClCandidate(describe(p, d, platforms[p], devices[d]), new Handle(platforms[p], devices[d]), cacheDir));
             }
         }
         return found;
+    }
+
+    /** Loads JOCL's native library (which links libOpenCL.so.1); throws with the reason when it cannot. */
+    public static void loadNative() {
+        try {
+            CL.setExceptionsEnabled(true);
+        } catch (LinkageError e) {
+            throw unavailable(e);
+        }
     }
 
     private static cl_platform_id[] platforms() {
@@ -71,13 +67,8 @@ public final class ClPlatforms implements OpenClProvider {
         try {
             CL.setExceptionsEnabled(true);
             clGetPlatformIDs(0, null, count);
-        } catch (LinkageError e) {
-            throw new DeviceUnavailableException("no OpenCL loader: JOCL could not load libOpenCL.so.1 (" + e.getMessage()
-                    + "); " + INSTALL_HINT, e);
-        } catch (CLException e) {
-            throw new DeviceUnavailableException("no OpenCL platform: the loader found no driver (" + ClErrors.name(e.getStatus())
-                    + (System.getenv("OCL_ICD_VENDORS") != null ? ", OCL_ICD_VENDORS=" + System.getenv("OCL_ICD_VENDORS") : "")
-                    + "); " + INSTALL_HINT, e);
+        } catch (LinkageError | CLException e) {
+            throw unavailable(e);
         }
         if (count[0] == 0) {
             throw new DeviceUnavailableException("no OpenCL platform: the loader found no driver; " + INSTALL_HINT);
@@ -85,6 +76,21 @@ public final class ClPlatforms implements OpenClProvider {
         cl_platform_id[] platforms = new cl_platform_id[count[0]];
         clGetPlatformIDs(count[0], platforms, null);
         return platforms;
+    }
+
+    /**
+     * The one-line reason for what asking JOCL for platforms threw: a {@link LinkageError} means no OpenCL
+     * loader (libOpenCL.so.1) could be loaded; a {@link CLException} means the loader found no driver.
+     */
+    public static DeviceUnavailableException unavailable(Throwable e) {
+        if (e instanceof LinkageError) {
+            return new DeviceUnavailableException("no OpenCL loader: JOCL could not load libOpenCL.so.1 (" + e.getMessage()
+                    + "); " + INSTALL_HINT, e);
+        }
+        String status = e instanceof CLException cl ? ClErrors.name(cl.getStatus()) : e.toString();
+        String vendors = System.getenv("OCL_ICD_VENDORS");
+        return new DeviceUnavailableException("no OpenCL platform: the loader found no driver (" + status
+                + (vendors != null ? ", OCL_ICD_VENDORS=" + vendors : "") + "); " + INSTALL_HINT, e);
     }
 
     private static cl_device_id[] devices(cl_platform_id platform) {

@@ -8,7 +8,7 @@ public final class KernelBuildException extends DeviceUnavailableException {
     private final String options;
     private final String buildLog;
 
-    KernelBuildException(String file, String options, String error, String buildLog) {
+    public KernelBuildException(String file, String options, String error, String buildLog) {
         super("kernel kernels/" + file + " did not build with options '" + options + "': " + error
                 + (buildLog.isBlank() ? "" : "\n--- build log ---\n" + buildLog.strip()));
         this.file = file;
