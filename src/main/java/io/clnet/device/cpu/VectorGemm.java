@@ -54,8 +54,9 @@ final class VectorGemm implements CpuGemm {
                     packB(scratch[1], b, bOffset, ldb, transB, p0, kc, j0, cols);
                     for (int jr = 0; jr < cols; jr += NR) {
                         for (int ir = 0; ir < rows; ir += MR) {
-                            micro(kc, scratch[0], ir * kc, scratch[1], jr * kc, c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc,
-                                    Math.min(MR, rows - ir), Math.min(NR, cols - jr), scratch[2]);
+                            micro(kc, scratch[0], ir * kc, scratch[1], jr * kc, scratch[2]);
+                            addBlock(c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr),
+                                    scratch[2]);
                         }
                     }
                 }
@@ -108,9 +109,12 @@ final class VectorGemm implements CpuGemm {
         }
     }
 
-    /** {@code C[rows x cols] += Apanel * Bpanel} over {@code kc}, with the whole 8 x NR block in registers. */
-    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc, int rows, int cols,
-                              float[] tmp) {
+    /**
+     * {@code tmp[MR x NR] = Apanel * Bpanel} over {@code kc}, with the whole block in registers. The
+     * accumulators leave only through {@code intoArray}: handing them to any other code makes C2 box them,
+     * which slowed this loop five times over.
+     */
+    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] tmp) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -142,31 +146,39 @@ final class VectorGemm implements CpuGemm {
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
-        if (rows == MR && cols == NR) {
-            addRow(c, ci, c00, c01);
-            addRow(c, ci + ldc, c10, c11);
-            addRow(c, ci + 2 * ldc, c20, c21);
-            addRow(c, ci + 3 * ldc, c30, c31);
-            addRow(c, ci + 4 * ldc, c40, c41);
-            addRow(c, ci + 5 * ldc, c50, c51);
-            addRow(c, ci + 6 * ldc, c60, c61);
-            addRow(c, ci + 7 * ldc, c70, c71);
+        c00.intoArray(tmp, 0);
+        c01.intoArray(tmp, L);
+        c10.intoArray(tmp, NR);
+        c11.intoArray(tmp, NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+        c60.intoArray(tmp, 6 * NR);
+        c61.intoArray(tmp, 6 * NR + L);
+        c70.intoArray(tmp, 7 * NR);
+        c71.intoArray(tmp, 7 * NR + L);
+    }
+
+    /** {@code C[rows x cols] += tmp[MR x NR]}, vectorised for a full block. */
+    private static void addBlock(float[] c, int ci, int ldc, int rows, int cols, float[] tmp) {
+        if (cols == NR) {
+            for (int r = 0; r < rows; r++) {
+                int row = ci + r * ldc;
+                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tmp, r * NR)).intoArray(c, row);
+                FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tmp, r * NR + L)).intoArray(c, row + L);
+            }
             return;
-        }
-        FloatVector[] acc = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71};
-        for (int v = 0; v < acc.length; v++) {
-            acc[v].intoArray(tmp, v * L);
         }
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
                 c[ci + r * ldc + j] += tmp[r * NR + j];
             }
         }
-    }
-
-    private static void addRow(float[] c, int i, FloatVector v0, FloatVector v1) {
-        FloatVector.fromArray(S, c, i).add(v0).intoArray(c, i);
-        FloatVector.fromArray(S, c, i + L).add(v1).intoArray(c, i + L);
     }
 
     private static int ceilDiv(int a, int b) {

@@ -1,0 +1,67 @@
+package io.clnet.benchmarks;
+
+import io.clnet.device.Buffer;
+import io.clnet.device.Device;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SGEMM {@code C[M][N] = A[M][K] * B[K][N]} per backend at the shapes a CNN's training step runs
+ * (named {@code MxKxN}). GFLOP/s = 2*M*N*K / time; {@code benchmarks/run} prints it next to each row.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class GemmBenchmark {
+
+    @Param({"cpu"})
+    public String backend;
+
+    @Param({"512x512x512", "25088x800x64", "128x3136x1024"})
+    public String shape;
+
+    private Device device;
+    private Buffer a, b, c;
+    private int m, n, k;
+
+    @Setup
+    public void setUp() {
+        String[] mkn = shape.split("x");
+        m = Integer.parseInt(mkn[0]);
+        k = Integer.parseInt(mkn[1]);
+        n = Integer.parseInt(mkn[2]);
+        device = BenchDevices.open(backend);
+        a = BenchDevices.random(device, m * k, 1);
+        b = BenchDevices.random(device, k * n, 2);
+        c = device.allocate(m * n);
+    }
+
+    @Benchmark
+    public void sgemm() {
+        device.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        device.finish();
+    }
+
+    @TearDown
+    public void tearDown() {
+        a.close();
+        b.close();
+        c.close();
+        device.close();
+    }
+}
