@@ -3,6 +3,7 @@ package io.clnet.device.opencl;
 import io.clnet.device.DeviceInfo;
 import io.clnet.device.DeviceUnavailableException;
 import io.clnet.device.OpenClProvider;
+import io.clnet.util.UserCache;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -37,7 +38,7 @@ public final class ClPlatforms implements OpenClProvider {
 
     /** The real OpenCL stack with the user's kernel cache directory. */
     public static ClPlatforms system() {
-        return new ClPlatforms(KernelCacheDir.resolve());
+        return new ClPlatforms(UserCache.root().resolve("kernels"));
     }
 
     @Override
