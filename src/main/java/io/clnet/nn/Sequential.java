@@ -1,0 +1,124 @@
+package io.clnet.nn;
+
+import io.clnet.device.Device;
+import io.clnet.nn.layers.Layer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A stack of layers. Shapes are checked when the model is made: a layer that does not fit fails then,
+ * naming the layer, its position and both shapes. Lifecycle: {@code new Sequential(...) -> build(device, seed)
+ * -> forward* -> release()}.
+ */
+public final class Sequential {
+    private final int[] inputShape;
+    private final List<Layer> layers;
+    private final List<int[]> outputShapes = new ArrayList<>();
+    private Device device;
+
+    /** @param inputShape one example's shape, e.g. {@code [28, 28, 1]} */
+    public Sequential(int[] inputShape, Layer... layers) {
+        this.inputShape = inputShape.clone();
+        this.layers = List.of(layers);
+        int[] shape = inputShape;
+        for (int i = 0; i < layers.length; i++) {
+            try {
+                shape = layers[i].outputShape(shape);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("layer " + (i + 1) + " (" + layers[i].describe() + ") does not fit: " + e.getMessage(), e);
+            }
+            outputShapes.add(shape);
+        }
+    }
+
+    /** Creates every parameter on {@code device}, drawn from {@code seed} in layer order (the same on every device). */
+    public Sequential build(Device device, long seed) {
+        if (this.device != null) {
+            throw new IllegalStateException("this model is already built on " + this.device.info().id());
+        }
+        this.device = device;
+        Random random = new Random(seed);
+        int[] shape = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).build(device, shape, random);
+            shape = outputShapes.get(i);
+        }
+        return this;
+    }
+
+    /** {@code x} is {@code [batch, inputShape...]}. */
+    public Tensor forward(Tensor x, boolean training) {
+        if (device == null) {
+            throw new IllegalStateException("build(device, seed) the model before forward");
+        }
+        int[] expected = x.shape();
+        if (expected.length != inputShape.length + 1 || !Arrays.equals(Arrays.copyOfRange(expected, 1, expected.length), inputShape)) {
+            throw new IllegalArgumentException("model expects [batch, " + Arrays.toString(inputShape).replace("[", "") + ", got "
+                    + Arrays.toString(expected));
+        }
+        Tensor h = x;
+        for (Layer layer : layers) {
+            h = layer.forward(h, training);
+        }
+        return h;
+    }
+
+    /** Every parameter, in layer order. */
+    public List<Tensor> parameters() {
+        List<Tensor> all = new ArrayList<>();
+        layers.forEach(l -> all.addAll(l.parameters()));
+        return all;
+    }
+
+    public int parameterCount() {
+        int n = 0;
+        for (Layer l : layers) {
+            for (Tensor p : l.parameters()) {
+                n += p.length();
+            }
+        }
+        return n;
+    }
+
+    /** One line per layer with its output shape and parameter count (parameters are counted once built). */
+    public String summary() {
+        StringBuilder out = new StringBuilder();
+        String format = "%-3s %-36s %-16s %10s%n";
+        out.append(String.format(format, "#", "layer", "output", "params"));
+        out.append(String.format(format, "", "input", Arrays.toString(inputShape), ""));
+        long total = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            long params = 0;
+            for (Tensor p : layers.get(i).parameters()) {
+                params += p.length();
+            }
+            total += params;
+            out.append(String.format(format, i + 1, layers.get(i).describe(), Arrays.toString(outputShapes.get(i)), params));
+        }
+        out.append(String.format("total parameters: %d%n", total));
+        return out.toString();
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public int[] outputShape() {
+        return outputShapes.get(outputShapes.size() - 1).clone();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public void release() {
+        layers.forEach(Layer::release);
+    }
+}

@@ -1,0 +1,66 @@
+package io.clnet.nn.layers;
+
+import io.clnet.device.Device;
+import io.clnet.nn.Conv;
+import io.clnet.nn.Tensor;
+
+import java.util.List;
+import java.util.Random;
+
+/** 2-D convolution (cross-correlation) with bias; weights {@code [out][kh][kw][in]}, He-normal initialised. */
+public final class Conv2d implements Layer {
+    private final int in, out, kernelH, kernelW, strideH, strideW, padH, padW;
+    private Tensor weight, bias;
+
+    public Conv2d(int in, int out, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
+        if (in < 1 || out < 1 || kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1 || padH < 0 || padW < 0) {
+            throw new IllegalArgumentException("conv2d: channels, kernel and stride must be >= 1 and padding >= 0");
+        }
+        this.in = in;
+        this.out = out;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+    }
+
+    /** Square kernel, same stride and padding on both axes. */
+    public Conv2d(int in, int out, int kernel, int stride, int pad) {
+        this(in, out, kernel, kernel, stride, stride, pad, pad);
+    }
+
+    @Override
+    public int[] outputShape(int[] input) {
+        Shapes.requireChannels(this, input, in);
+        int oh = (input[0] + 2 * padH - kernelH) / strideH + 1, ow = (input[1] + 2 * padW - kernelW) / strideW + 1;
+        if (input[0] + 2 * padH < kernelH || input[1] + 2 * padW < kernelW) {
+            throw new IllegalArgumentException(describe() + ": kernel does not fit input " + java.util.Arrays.toString(input));
+        }
+        return new int[] {oh, ow, out};
+    }
+
+    @Override
+    public void build(Device device, int[] input, Random random) {
+        int fanIn = kernelH * kernelW * in;
+        weight = Tensor.parameter(device, "weight", Init.heNormal(out * fanIn, fanIn, random), out, kernelH, kernelW, in);
+        bias = Tensor.parameter(device, "bias", new float[out], out);
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        return Conv.conv2d(x, weight, bias, strideH, strideW, padH, padW);
+    }
+
+    @Override
+    public List<Tensor> parameters() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public String describe() {
+        return "conv2d " + in + "->" + out + " " + kernelH + "x" + kernelW + " stride " + strideH + (strideW != strideH ? "x" + strideW : "")
+                + " pad " + padH + (padW != padH ? "x" + padW : "");
+    }
+}

@@ -1,0 +1,54 @@
+package io.clnet.nn.layers;
+
+import io.clnet.nn.Pointwise;
+import io.clnet.nn.Tensor;
+
+/** Max or average pooling over each channel. */
+public final class Pool2d implements Layer {
+    private final boolean max;
+    private final int kernelH, kernelW, strideH, strideW, padH, padW;
+
+    public Pool2d(boolean max, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
+        if (kernelH < 1 || kernelW < 1 || strideH < 1 || strideW < 1 || padH < 0 || padW < 0 || padH >= kernelH || padW >= kernelW) {
+            throw new IllegalArgumentException((max ? "maxpool2d" : "avgpool2d") + ": kernel and stride must be >= 1 and 0 <= pad < kernel");
+        }
+        this.max = max;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.strideH = strideH;
+        this.strideW = strideW;
+        this.padH = padH;
+        this.padW = padW;
+    }
+
+    /** {@code k x k} max pooling with stride {@code k}. */
+    public static Pool2d max(int k) {
+        return new Pool2d(true, k, k, k, k, 0, 0);
+    }
+
+    /** {@code k x k} average pooling with stride {@code k}. */
+    public static Pool2d avg(int k) {
+        return new Pool2d(false, k, k, k, k, 0, 0);
+    }
+
+    @Override
+    public int[] outputShape(int[] input) {
+        Shapes.requireImage(this, input);
+        if (input[0] + 2 * padH < kernelH || input[1] + 2 * padW < kernelW) {
+            throw new IllegalArgumentException(describe() + ": window does not fit input " + java.util.Arrays.toString(input));
+        }
+        return new int[] {(input[0] + 2 * padH - kernelH) / strideH + 1, (input[1] + 2 * padW - kernelW) / strideW + 1, input[2]};
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        return max ? Pointwise.maxPool2d(x, kernelH, kernelW, strideH, strideW, padH, padW)
+                : Pointwise.avgPool2d(x, kernelH, kernelW, strideH, strideW, padH, padW);
+    }
+
+    @Override
+    public String describe() {
+        return (max ? "maxpool2d " : "avgpool2d ") + kernelH + "x" + kernelW + " stride " + strideH
+                + (strideW != strideH ? "x" + strideW : "") + (padH + padW > 0 ? " pad " + padH + "x" + padW : "");
+    }
+}

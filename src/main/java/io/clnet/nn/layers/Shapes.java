@@ -1,0 +1,40 @@
+package io.clnet.nn.layers;
+
+import java.util.Arrays;
+
+/** Shape checks shared by the layers, with messages that name the layer and both shapes. */
+final class Shapes {
+    private Shapes() {
+    }
+
+    static void requireImage(Layer layer, int[] input) {
+        if (input.length != 3) {
+            throw new IllegalArgumentException(layer.describe() + ": expects an image [height, width, channels], got "
+                    + Arrays.toString(input));
+        }
+    }
+
+    static void requireChannels(Layer layer, int[] input, int channels) {
+        requireImage(layer, input);
+        if (input[2] != channels) {
+            throw new IllegalArgumentException(layer.describe() + ": expects " + channels + " input channels, got "
+                    + Arrays.toString(input));
+        }
+    }
+
+    static int length(int[] shape) {
+        int n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** The batch shape {@code [batch, shape...]}. */
+    static int[] withBatch(int batch, int[] shape) {
+        int[] out = new int[shape.length + 1];
+        out[0] = batch;
+        System.arraycopy(shape, 0, out, 1, shape.length);
+        return out;
+    }
+}
