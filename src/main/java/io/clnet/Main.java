@@ -2,6 +2,8 @@ package io.clnet;
 
 import io.clnet.cli.Args;
 import io.clnet.cli.DevicesCommand;
+import io.clnet.cli.EvalCommand;
+import io.clnet.cli.TrainCommand;
 import io.clnet.cli.UsageException;
 import io.clnet.device.DeviceSelector;
 
@@ -15,8 +17,12 @@ public final class Main {
             "usage: java --add-modules jdk.incubator.vector -jar clnet.jar <command> [flags]",
             "commands:",
             "  devices [--json] [--device auto|cpu|opencl|opencl:P:D]   list devices, their self-test, and what auto picks",
+            "  train  [flags]                                          train a model (default lenet on MNIST); see below",
+            "  eval --checkpoint FILE [--dataset D] [--data DIR] [--json]   test accuracy of a checkpoint",
             "  help                                                    this text",
-            "every command takes --device (or env CLNET_DEVICE) and --verbose");
+            "every command takes --device (or env CLNET_DEVICE) and --verbose",
+            "train flags:",
+            TrainCommand.usage());
 
     private Main() {
     }
@@ -40,10 +46,16 @@ public final class Main {
                 case "devices":
                     return new DevicesCommand(DeviceSelector.system())
                             .run(Args.parse(command, rest, DevicesCommand.VALUE_FLAGS, DevicesCommand.SWITCH_FLAGS), out, err);
+                case "train":
+                    return new TrainCommand(DeviceSelector.system())
+                            .run(Args.parse(command, rest, TrainCommand.VALUE_FLAGS, TrainCommand.SWITCH_FLAGS), out);
+                case "eval":
+                    return new EvalCommand(DeviceSelector.system())
+                            .run(Args.parse(command, rest, EvalCommand.VALUE_FLAGS, EvalCommand.SWITCH_FLAGS), out);
                 default:
                     throw new UsageException("unknown command '" + command + "' (try 'help')");
             }
-        } catch (UsageException e) {
+        } catch (UsageException | IllegalArgumentException e) {
             err.println("clnet: " + e.getMessage());
             return 2;
         } catch (RuntimeException | LinkageError e) {

@@ -62,6 +62,55 @@ public final class Args {
         return values.containsKey(name);
     }
 
+    public String get(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    /** An integer flag that must be at least {@code min}. */
+    public int intValue(String name, int fallback, int min) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " must be an integer >= " + min + ", got '" + v + "'");
+    }
+
+    /** A finite number flag in {@code [min, max]}. */
+    public float floatValue(String name, float fallback, float min, float max) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            float f = Float.parseFloat(v.trim());
+            if (Float.isFinite(f) && f >= min && f <= max) {
+                return f;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " must be a number in [" + min + ", " + max + "], got '" + v + "'");
+    }
+
+    /** A choice among {@code allowed}. */
+    public String choice(String name, String fallback, String... allowed) {
+        String v = values.getOrDefault(name, fallback);
+        for (String a : allowed) {
+            if (a.equals(v)) {
+                return v;
+            }
+        }
+        throw new UsageException("--" + name + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    }
+
     public String command() {
         return command;
     }
