@@ -28,7 +28,8 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
-        System.exit(run(argv, System.out, System.err));
+        int relaunched = Relaunch.ifNeeded(argv);
+        System.exit(relaunched >= 0 ? relaunched : run(argv, System.out, System.err));
     }
 
     /** Runs one command; returns the exit code (0 ok, 1 failed, 2 bad usage). */
