@@ -1,6 +1,7 @@
 package io.clnet.nn.layers;
 
 import io.clnet.device.Device;
+import io.clnet.device.Window2d;
 import io.clnet.nn.Conv;
 import io.clnet.nn.Tensor;
 
@@ -34,11 +35,8 @@ public final class Conv2d implements Layer {
     @Override
     public int[] outputShape(int[] input) {
         Shapes.requireChannels(this, input, in);
-        int oh = (input[0] + 2 * padH - kernelH) / strideH + 1, ow = (input[1] + 2 * padW - kernelW) / strideW + 1;
-        if (input[0] + 2 * padH < kernelH || input[1] + 2 * padW < kernelW) {
-            throw new IllegalArgumentException(describe() + ": kernel does not fit input " + java.util.Arrays.toString(input));
-        }
-        return new int[] {oh, ow, out};
+        Window2d window = Shapes.window(this, input, kernelH, kernelW, strideH, strideW, padH, padW);
+        return new int[] {window.outHeight(), window.outWidth(), out};
     }
 
     @Override

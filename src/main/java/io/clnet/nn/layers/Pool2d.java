@@ -1,5 +1,6 @@
 package io.clnet.nn.layers;
 
+import io.clnet.device.Window2d;
 import io.clnet.nn.Pointwise;
 import io.clnet.nn.Tensor;
 
@@ -34,10 +35,8 @@ public final class Pool2d implements Layer {
     @Override
     public int[] outputShape(int[] input) {
         Shapes.requireImage(this, input);
-        if (input[0] + 2 * padH < kernelH || input[1] + 2 * padW < kernelW) {
-            throw new IllegalArgumentException(describe() + ": window does not fit input " + java.util.Arrays.toString(input));
-        }
-        return new int[] {(input[0] + 2 * padH - kernelH) / strideH + 1, (input[1] + 2 * padW - kernelW) / strideW + 1, input[2]};
+        Window2d window = Shapes.window(this, input, kernelH, kernelW, strideH, strideW, padH, padW);
+        return new int[] {window.outHeight(), window.outWidth(), input[2]};
     }
 
     @Override

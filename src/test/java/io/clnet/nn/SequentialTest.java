@@ -1,0 +1,69 @@
+package io.clnet.nn;
+
+import io.clnet.device.cpu.CpuDevice;
+import io.clnet.nn.layers.ActivationLayer;
+import io.clnet.nn.layers.Conv2d;
+import io.clnet.nn.layers.Dense;
+import io.clnet.nn.layers.Flatten;
+import io.clnet.nn.layers.Pool2d;
+import io.clnet.train.Models;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SequentialTest {
+
+    @Test
+    void aLayerThatDoesNotFitFailsWhenTheModelIsMadeNamingItAndBothShapes() {
+        IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
+                () -> new Sequential(new int[] {28, 28, 1}, new Conv2d(3, 8, 3, 1, 1)));
+        assertEquals("layer 1 (conv2d 3->8 3x3 stride 1 pad 1) does not fit: conv2d 3->8 3x3 stride 1 pad 1: expects 3 input "
+                + "channels, got [28, 28, 1]", channels.getMessage());
+
+        IllegalArgumentException dense = assertThrows(IllegalArgumentException.class,
+                () -> new Sequential(new int[] {28, 28, 1}, new Conv2d(1, 8, 3, 1, 1), Pool2d.max(2), new Dense(1568, 10)));
+        assertTrue(dense.getMessage().startsWith("layer 3 (dense 1568->10) does not fit: dense 1568->10: expects input [1568], got "
+                + "[14, 14, 8] (add a Flatten before it)"), dense.getMessage());
+
+        IllegalArgumentException window = assertThrows(IllegalArgumentException.class,
+                () -> new Sequential(new int[] {4, 4, 1}, new Conv2d(1, 2, 5, 1, 0)));
+        assertTrue(window.getMessage().contains("window does not fit input [4, 4, 1]"), window.getMessage());
+    }
+
+    @Test
+    void summaryListsOutputShapesAndParameterCounts() {
+        try (CpuDevice d = new CpuDevice(false)) {
+            Sequential simple = Models.byName("simple").build(d, 1);
+            String summary = simple.summary();
+            assertTrue(summary.contains("conv2d 1->8 3x3 stride 1 pad 1") && summary.contains("[28, 28, 8]"), summary);
+            assertTrue(summary.contains("[7, 7, 16]") && summary.contains("[784]") && summary.contains("[10]"), summary);
+            // 8*9+8 + 16*72+16 + 784*10+10
+            assertEquals(9098, simple.parameterCount());
+            assertTrue(summary.contains("total parameters: 9098"), summary);
+            simple.release();
+            Sequential lenet = Models.byName("lenet").build(d, 1);
+            // 32*25+32 + 64*800+64 + 3136*1024+1024 + 1024*10+10
+            assertEquals(3_274_634, lenet.parameterCount());
+            lenet.release();
+            assertEquals(0, d.liveBuffers());
+        }
+    }
+
+    @Test
+    void theSameSeedBuildsTheSameWeights() {
+        try (CpuDevice d = new CpuDevice(false)) {
+            Sequential a = new Sequential(new int[] {4, 4, 1}, new Conv2d(1, 2, 3, 1, 1), ActivationLayer.relu(), new Flatten(),
+                    new Dense(32, 3)).build(d, 9);
+            Sequential b = new Sequential(new int[] {4, 4, 1}, new Conv2d(1, 2, 3, 1, 1), ActivationLayer.relu(), new Flatten(),
+                    new Dense(32, 3)).build(d, 9);
+            for (int i = 0; i < a.parameters().size(); i++) {
+                assertEquals(java.util.Arrays.toString(a.parameters().get(i).toHost()),
+                        java.util.Arrays.toString(b.parameters().get(i).toHost()));
+            }
+            a.release();
+            b.release();
+        }
+    }
+}
