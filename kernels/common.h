@@ -23,4 +23,21 @@ inline void local_tree_sum(__local float* scratch, int lid) {
     barrier(CLK_LOCAL_MEM_FENCE);
 }
 
+// murmur3's 32-bit finaliser; with dropout_uniform, the same function as io.clnet.device.DropoutMask.
+inline uint mix32(uint x) {
+    x ^= x >> 16;
+    x *= 0x85ebca6bu;
+    x ^= x >> 13;
+    x *= 0xc2b2ae35u;
+    x ^= x >> 16;
+    return x;
+}
+
+// A uniform number in [0, 1) for element `index` under the 64-bit seed (seed_hi:seed_lo).
+inline float dropout_uniform(uint seed_lo, uint seed_hi, uint index) {
+    uint x = mix32((index * 0x9E3779B9u) ^ seed_lo);
+    x = mix32(x ^ seed_hi);
+    return (float) (x >> 8) * (1.0f / 16777216.0f);
+}
+
 #endif

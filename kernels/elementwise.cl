@@ -41,3 +41,26 @@ __kernel void bias_add(__global float* x, __global const float* bias, int rows, 
     int i = get_global_id(0);
     if (i < rows * channels) x[i] += bias[i % channels];
 }
+
+// Inverted dropout; keep_scale = 1/(1-rate) comes from the host so both backends use the same bits.
+__kernel void dropout_forward(__global float* out, __global float* mask, __global const float* in, int length, float rate,
+                              float keep_scale, uint seed_lo, uint seed_hi) {
+    int i = get_global_id(0);
+    if (i >= length) return;
+    float m = dropout_uniform(seed_lo, seed_hi, (uint) i) < rate ? 0.0f : keep_scale;
+    mask[i] = m;
+    out[i] = in[i] * m;
+}
+
+__kernel void clamp_values(__global float* x, float lo, float hi, int length) {
+    int i = get_global_id(0);
+    if (i < length) x[i] = fmin(fmax(x[i], lo), hi);
+}
+
+// x *= min(1, max_norm / sqrt(sum_sq[index])): clipping by a norm that never leaves the device.
+__kernel void scale_to_max_norm(__global float* x, int length, __global const float* sum_sq, int index, float max_norm) {
+    int i = get_global_id(0);
+    if (i >= length) return;
+    float norm = sqrt(sum_sq[index]);
+    if (norm > max_norm) x[i] *= max_norm / norm;
+}

@@ -173,7 +173,43 @@ public abstract class BaseDevice<M> implements Device {
                 activation, alpha, length);
     }
 
+    @Override
+    public final void softmaxForward(Buffer out, Buffer in, int rows, int cols) {
+        String op = "softmaxForward [" + rows + "," + cols + "]";
+        checkPositive(op, rows, cols);
+        runSoftmaxForward(mem(op, "out", out, 0, (long) rows * cols), mem(op, "in", in, 0, (long) rows * cols), rows, cols);
+    }
+
+    @Override
+    public final void softmaxBackward(Buffer dIn, Buffer dOut, Buffer out, int rows, int cols) {
+        String op = "softmaxBackward [" + rows + "," + cols + "]";
+        checkPositive(op, rows, cols);
+        long n = (long) rows * cols;
+        runSoftmaxBackward(mem(op, "dIn", dIn, 0, n), mem(op, "dOut", dOut, 0, n), mem(op, "out", out, 0, n), rows, cols);
+    }
+
+    @Override
+    public final void dropoutForward(Buffer out, Buffer mask, Buffer in, int length, float rate, long seed) {
+        if (!(rate >= 0f && rate < 1f)) {
+            throw new IllegalArgumentException("dropoutForward: rate must be in [0, 1), got " + rate);
+        }
+        runDropoutForward(mem("dropoutForward", "out", out, 0, length), mem("dropoutForward", "mask", mask, 0, length),
+                mem("dropoutForward", "in", in, 0, length), length, rate, seed);
+    }
+
     // ---- loss and metrics ----------------------------------------------------------------------
+
+    @Override
+    public final void pointwiseLoss(Buffer loss, int lossIndex, Buffer grad, Buffer pred, Buffer target, PointwiseLoss kind,
+                                    float delta, int length) {
+        String op = kind + " loss over " + length;
+        checkPositive(op, length);
+        if (kind == PointwiseLoss.HUBER && !(delta > 0f)) {
+            throw new IllegalArgumentException(op + ": Huber delta must be > 0, got " + delta);
+        }
+        runPointwiseLoss(mem(op, "loss", loss, lossIndex, 1), lossIndex, mem(op, "grad", grad, 0, length),
+                mem(op, "pred", pred, 0, length), mem(op, "target", target, 0, length), kind, delta, length);
+    }
 
     @Override
     public final void softmaxCrossEntropyForward(Buffer loss, int lossIndex, Buffer probs, Buffer logits, Buffer labels,
@@ -254,6 +290,23 @@ public abstract class BaseDevice<M> implements Device {
         }
         runCopy2d(mem(op, "dst", dst, dstOffset, matrixExtent(rows, cols, dstStride)), dstOffset, dstStride,
                 mem(op, "src", src, srcOffset, matrixExtent(rows, cols, srcStride)), srcOffset, srcStride, rows, cols);
+    }
+
+    @Override
+    public final void clamp(Buffer x, float lo, float hi, int length) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clamp: lo " + lo + " must not exceed hi " + hi);
+        }
+        runClamp(mem("clamp", "x", x, 0, length), lo, hi, length);
+    }
+
+    @Override
+    public final void scaleToMaxNorm(Buffer x, int length, Buffer sumOfSquares, int index, float maxNorm) {
+        if (!(maxNorm > 0f)) {
+            throw new IllegalArgumentException("scaleToMaxNorm: maxNorm must be > 0, got " + maxNorm);
+        }
+        runScaleToMaxNorm(mem("scaleToMaxNorm", "x", x, 0, length), length, mem("scaleToMaxNorm", "sumOfSquares", sumOfSquares, index, 1),
+                index, maxNorm);
     }
 
     // ---- reductions ----------------------------------------------------------------------------
@@ -342,6 +395,19 @@ public abstract class BaseDevice<M> implements Device {
     protected abstract void runSoftmaxCrossEntropyBackward(M dLogits, M probs, M labels, int rows, int classes, float scale);
 
     protected abstract void runArgmax(M out, M x, int rows, int cols);
+
+    protected abstract void runSoftmaxForward(M out, M in, int rows, int cols);
+
+    protected abstract void runSoftmaxBackward(M dIn, M dOut, M out, int rows, int cols);
+
+    protected abstract void runDropoutForward(M out, M mask, M in, int length, float rate, long seed);
+
+    protected abstract void runPointwiseLoss(M loss, int lossIndex, M grad, M pred, M target, PointwiseLoss kind, float delta,
+                                             int length);
+
+    protected abstract void runClamp(M x, float lo, float hi, int length);
+
+    protected abstract void runScaleToMaxNorm(M x, int length, M sumOfSquares, int index, float maxNorm);
 
     protected abstract void runCorrectCount(M out, int outIndex, M logits, M labels, int rows, int classes);
 

@@ -104,7 +104,27 @@ public interface Device extends AutoCloseable {
     /** {@code dIn[i] = dOut[i] * f'(in[i])}, from the forward's input; {@code dIn} may be {@code dOut}. */
     void activationBackward(Buffer dIn, Buffer dOut, Buffer in, Activation activation, float alpha, int length);
 
+    /** Row-wise softmax of {@code in[rows][cols]}; {@code out} may be {@code in}. */
+    void softmaxForward(Buffer out, Buffer in, int rows, int cols);
+
+    /** {@code dIn = out * (dOut - sum over the row of dOut*out)}, from the forward's output. */
+    void softmaxBackward(Buffer dIn, Buffer dOut, Buffer out, int rows, int cols);
+
+    /**
+     * Inverted dropout: {@code mask[i]} = 0 with probability {@code rate}, else {@code 1/(1-rate)}, drawn by
+     * {@link DropoutMask} from {@code (seed, i)} (the same on every backend); {@code out = in * mask}. The
+     * backward is {@code mul(dIn, dOut, mask)}.
+     */
+    void dropoutForward(Buffer out, Buffer mask, Buffer in, int length, float rate, long seed);
+
     // ---- loss and metrics ----------------------------------------------------------------------
+
+    /**
+     * An elementwise loss averaged over {@code length} elements: {@code loss[lossIndex] = mean of value(p, t)}
+     * and {@code grad[i] = d mean / d pred[i]} (the gradient already divided by {@code length}).
+     */
+    void pointwiseLoss(Buffer loss, int lossIndex, Buffer grad, Buffer pred, Buffer target, PointwiseLoss kind, float delta,
+                       int length);
 
     /**
      * Fused softmax and cross-entropy on integer labels: {@code probs = softmax(logits)} row-wise and
@@ -146,6 +166,15 @@ public interface Device extends AutoCloseable {
      * tensor's channels into a wider channel-concatenated tensor).
      */
     void copy2d(Buffer dst, int dstOffset, int dstStride, Buffer src, int srcOffset, int srcStride, int rows, int cols);
+
+    /** {@code x[i] = min(max(x[i], lo), hi)}: gradient clipping by value. */
+    void clamp(Buffer x, float lo, float hi, int length);
+
+    /**
+     * {@code x *= min(1, maxNorm / sqrt(sumOfSquares[index]))}, reading the squared norm on the device:
+     * gradient clipping by global norm with no host round trip.
+     */
+    void scaleToMaxNorm(Buffer x, int length, Buffer sumOfSquares, int index, float maxNorm);
 
     // ---- reductions (deterministic: a fixed order for a given length) --------------------------
 

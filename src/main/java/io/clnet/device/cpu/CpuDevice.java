@@ -4,6 +4,7 @@ import io.clnet.device.Activation;
 import io.clnet.device.BaseDevice;
 import io.clnet.device.BufferPool;
 import io.clnet.device.DeviceInfo;
+import io.clnet.device.PointwiseLoss;
 import io.clnet.device.Window2d;
 
 import java.io.IOException;
@@ -232,6 +233,39 @@ public final class CpuDevice extends BaseDevice<float[]> {
                 }
             }
         });
+    }
+
+    @Override
+    protected void runSoftmaxForward(float[] out, float[] in, int rows, int cols) {
+        CpuLossOps.softmaxForward(out, in, rows, cols);
+    }
+
+    @Override
+    protected void runSoftmaxBackward(float[] dIn, float[] dOut, float[] out, int rows, int cols) {
+        CpuLossOps.softmaxBackward(dIn, dOut, out, rows, cols);
+    }
+
+    @Override
+    protected void runDropoutForward(float[] out, float[] mask, float[] in, int length, float rate, long seed) {
+        CpuLossOps.dropoutForward(out, mask, in, length, rate, seed);
+    }
+
+    @Override
+    protected void runPointwiseLoss(float[] loss, int lossIndex, float[] grad, float[] pred, float[] target, PointwiseLoss kind,
+                                    float delta, int length) {
+        float[] perElement = new float[length];
+        CpuLossOps.pointwiseLoss(perElement, grad, pred, target, kind, delta, length);
+        loss[lossIndex] = orderedSum(perElement, length, false) / length;
+    }
+
+    @Override
+    protected void runClamp(float[] x, float lo, float hi, int length) {
+        CpuLossOps.clamp(x, lo, hi, length);
+    }
+
+    @Override
+    protected void runScaleToMaxNorm(float[] x, int length, float[] sumOfSquares, int index, float maxNorm) {
+        CpuLossOps.scaleToMaxNorm(x, length, sumOfSquares[index], maxNorm);
     }
 
     @Override

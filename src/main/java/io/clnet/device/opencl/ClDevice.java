@@ -6,6 +6,7 @@ import io.clnet.device.Buffer;
 import io.clnet.device.BufferPool;
 import io.clnet.device.DeviceInfo;
 import io.clnet.device.DeviceUnavailableException;
+import io.clnet.device.PointwiseLoss;
 import io.clnet.device.Window2d;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -280,6 +281,43 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     @Override
     protected void runSoftmaxCrossEntropyBackward(cl_mem dLogits, cl_mem probs, cl_mem labels, int rows, int classes, float scale) {
         launch("loss.cl", "", "softmax_xent_backward", rows * classes, dLogits, probs, labels, rows, classes, scale / rows);
+    }
+
+    @Override
+    protected void runSoftmaxForward(cl_mem out, cl_mem in, int rows, int cols) {
+        launch("loss.cl", "", "softmax_forward", rows, out, in, rows, cols);
+    }
+
+    @Override
+    protected void runSoftmaxBackward(cl_mem dIn, cl_mem dOut, cl_mem out, int rows, int cols) {
+        launch("loss.cl", "", "softmax_backward", rows, dIn, dOut, out, rows, cols);
+    }
+
+    @Override
+    protected void runDropoutForward(cl_mem out, cl_mem mask, cl_mem in, int length, float rate, long seed) {
+        launch("elementwise.cl", "", "dropout_forward", length, out, mask, in, length, rate, 1f / (1f - rate), (int) seed,
+                (int) (seed >>> 32));
+    }
+
+    @Override
+    protected void runPointwiseLoss(cl_mem loss, int lossIndex, cl_mem grad, cl_mem pred, cl_mem target, PointwiseLoss kind,
+                                    float delta, int length) {
+        try (Buffer perElement = allocate(length)) {
+            cl_mem perElementMem = memory(perElement);
+            launch("loss.cl", "-DLOSS=" + kind.ordinal(), "pointwise_loss", length, perElementMem, grad, pred, target, delta,
+                    1f / length, length);
+            reduce(loss, lossIndex, perElementMem, length, false, 1f / length);
+        }
+    }
+
+    @Override
+    protected void runClamp(cl_mem x, float lo, float hi, int length) {
+        launch("elementwise.cl", "", "clamp_values", length, x, lo, hi, length);
+    }
+
+    @Override
+    protected void runScaleToMaxNorm(cl_mem x, int length, cl_mem sumOfSquares, int index, float maxNorm) {
+        launch("elementwise.cl", "", "scale_to_max_norm", length, x, length, sumOfSquares, index, maxNorm);
     }
 
     @Override

@@ -2,5 +2,6 @@ package io.clnet.device.contract;
 
 /** The whole device contract: a backend's test class implements this and supplies {@code device()}. */
 public interface AllContracts extends GemmContract, WindowContract, PointwiseContract, LossContract, OptimizerContract,
+        TrainingOpsContract,
         MemoryContract {
 }
