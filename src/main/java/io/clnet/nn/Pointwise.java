@@ -23,6 +23,37 @@ public final class Pointwise {
         return y;
     }
 
+    /** Row-wise softmax over the last axis. */
+    public static Tensor softmax(Tensor x) {
+        Device d = x.device();
+        int cols = x.dim(-1), rows = x.length() / cols;
+        Tensor y = Tensor.result(x.shape(), x);
+        d.softmaxForward(y.data(), x.data(), rows, cols);
+        y.onBackward(() -> {
+            Buffer dx = x.newGradient();
+            d.softmaxBackward(dx, y.grad(), y.data(), rows, cols);
+            x.accumulate(dx, true);
+        });
+        return y;
+    }
+
+    /**
+     * Inverted dropout: each element is zeroed with probability {@code rate} and the rest scaled by
+     * {@code 1/(1-rate)}; the mask is a function of {@code seed} (see {@code DropoutMask}).
+     */
+    public static Tensor dropout(Tensor x, float rate, long seed) {
+        Device d = x.device();
+        Tensor y = Tensor.result(x.shape(), x);
+        Buffer mask = y.tape().scratch(x.length());
+        d.dropoutForward(y.data(), mask, x.data(), x.length(), rate, seed);
+        y.onBackward(() -> {
+            Buffer dx = x.newGradient();
+            d.mul(dx, y.grad(), mask, x.length());
+            x.accumulate(dx, true);
+        });
+        return y;
+    }
+
     /** Max pooling over {@code [N, H, W, C]}. */
     public static Tensor maxPool2d(Tensor x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
         Device d = x.device();
