@@ -13,7 +13,7 @@ import java.util.Random;
  * naming the layer, its position and both shapes. Lifecycle: {@code new Sequential(...) -> build(device, seed)
  * -> forward* -> release()}.
  */
-public final class Sequential {
+public final class Sequential implements Model {
     private final int[] inputShape;
     private final List<Layer> layers;
     private final List<int[]> outputShapes = new ArrayList<>();
@@ -35,6 +35,7 @@ public final class Sequential {
     }
 
     /** Creates every parameter on {@code device}, drawn from {@code seed} in layer order (the same on every device). */
+    @Override
     public Sequential build(Device device, long seed) {
         if (this.device != null) {
             throw new IllegalStateException("this model is already built on " + this.device.info().id());
@@ -49,7 +50,7 @@ public final class Sequential {
         return this;
     }
 
-    /** {@code x} is {@code [batch, inputShape...]}. */
+    @Override
     public Tensor forward(Tensor x, boolean training) {
         if (device == null) {
             throw new IllegalStateException("build(device, seed) the model before forward");
@@ -66,24 +67,14 @@ public final class Sequential {
         return h;
     }
 
-    /** Every parameter, in layer order. */
+    @Override
     public List<Tensor> parameters() {
         List<Tensor> all = new ArrayList<>();
         layers.forEach(l -> all.addAll(l.parameters()));
         return all;
     }
 
-    public int parameterCount() {
-        int n = 0;
-        for (Layer l : layers) {
-            for (Tensor p : l.parameters()) {
-                n += p.length();
-            }
-        }
-        return n;
-    }
-
-    /** One line per layer with its output shape and parameter count (parameters are counted once built). */
+    @Override
     public String summary() {
         StringBuilder out = new StringBuilder();
         String format = "%-3s %-36s %-16s %10s%n";
@@ -106,18 +97,31 @@ public final class Sequential {
         return layers;
     }
 
+    @Override
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        for (Layer l : layers) {
+            out.append(out.length() == 0 ? "" : "; ").append(l.describe());
+        }
+        return out.toString();
+    }
+
+    @Override
     public int[] inputShape() {
         return inputShape.clone();
     }
 
+    @Override
     public int[] outputShape() {
         return outputShapes.get(outputShapes.size() - 1).clone();
     }
 
+    @Override
     public Device device() {
         return device;
     }
 
+    @Override
     public void release() {
         layers.forEach(Layer::release);
     }

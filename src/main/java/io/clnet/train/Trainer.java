@@ -5,7 +5,7 @@ import io.clnet.data.BatchLoader;
 import io.clnet.data.Dataset;
 import io.clnet.device.Device;
 import io.clnet.nn.Losses;
-import io.clnet.nn.Sequential;
+import io.clnet.nn.Model;
 import io.clnet.nn.Tape;
 import io.clnet.nn.Tensor;
 import io.clnet.nn.optim.Optimizer;
@@ -24,13 +24,13 @@ public final class Trainer {
         }
     }
 
-    private final Sequential model;
+    private final Model model;
     private final Optimizer optimizer;
     private final Device device;
     private final int reportEvery;
 
     /** @param reportEvery steps between progress reads (each read waits for the device) */
-    public Trainer(Sequential model, Optimizer optimizer, int reportEvery) {
+    public Trainer(Model model, Optimizer optimizer, int reportEvery) {
         this.model = model;
         this.optimizer = optimizer;
         this.device = model.device();

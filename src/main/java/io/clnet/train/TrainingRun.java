@@ -4,7 +4,6 @@ import io.clnet.data.Datasets;
 import io.clnet.device.Device;
 import io.clnet.nn.Sequential;
 import io.clnet.nn.Tensor;
-import io.clnet.nn.layers.Layer;
 import io.clnet.nn.optim.Adam;
 import io.clnet.nn.optim.Optimizer;
 import io.clnet.nn.optim.Sgd;
@@ -16,7 +15,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /**
  * One {@code train} run: a built-in model, epochs of {@link Trainer} with a test evaluation after each,
@@ -107,19 +105,11 @@ public final class TrainingRun {
         }
     }
 
-    static String layerList(Sequential model) {
-        StringJoiner j = new StringJoiner("; ");
-        for (Layer l : model.layers()) {
-            j.add(l.describe());
-        }
-        return j.toString();
-    }
-
     static void save(Path file, Settings s, String modelName, Sequential model, Optimizer optimizer, int epoch, int steps,
                      Device device) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("model", modelName);
-        settings.put("layers", layerList(model));
+        settings.put("layers", model.describe());
         settings.put("dataset", s.dataset());
         settings.put("optimizer", optimizer.describe());
         settings.put("batch", Integer.toString(s.batch()));
@@ -138,9 +128,9 @@ public final class TrainingRun {
 
     /** Loads weights (and, when given, optimizer state) into a model built from the checkpoint's model name. */
     static void restore(Checkpoint c, Sequential model, Optimizer optimizer, Path file) {
-        if (!c.setting("layers").equals(layerList(model))) {
+        if (!c.setting("layers").equals(model.describe())) {
             throw new IllegalArgumentException(file + ": its layers (" + c.setting("layers") + ") are not this model's ("
-                    + layerList(model) + ")");
+                    + model.describe() + ")");
         }
         List<Tensor> params = model.parameters();
         for (int i = 0; i < params.size(); i++) {
