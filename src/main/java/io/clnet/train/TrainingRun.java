@@ -1,5 +1,6 @@
 package io.clnet.train;
 
+import io.clnet.data.Dataset;
 import io.clnet.data.Datasets;
 import io.clnet.device.Device;
 import io.clnet.nn.Sequential;
@@ -26,7 +27,7 @@ public final class TrainingRun {
 
     /** What the user asked for. */
     public record Settings(String model, String dataset, int epochs, int batch, float lr, String optimizer, float momentum,
-                           boolean nesterov, float weightDecay, long seed, int maxSteps, Path out) {
+                           boolean nesterov, float weightDecay, long seed, int maxSteps, Path out, int validation) {
     }
 
     /** How it went. */
@@ -50,6 +51,16 @@ public final class TrainingRun {
                 log.println("resuming " + modelName + " after epoch " + (firstEpoch - 1) + " from " + resume);
             }
             log.print(model.summary());
+            Dataset train = data.train(), validation = null;
+            if (s.validation() > 0) {
+                if (s.validation() >= train.size()) {
+                    throw new IllegalArgumentException("--validation " + s.validation() + " leaves no training data of " + train.size());
+                }
+                Dataset[] parts = train.split(train.size() - s.validation(), train.name(), train.name() + "-validation");
+                train = parts[0];
+                validation = parts[1];
+                log.println("validation: the last " + validation.size() + " training images are held out");
+            }
             Trainer trainer = new Trainer(model, optimizer, 20);
             History history = new History();
             double imagesPerSecond = 0;
@@ -61,20 +72,23 @@ public final class TrainingRun {
                 }
                 long start = System.nanoTime();
                 String prefix = "epoch " + epoch + "/" + s.epochs();
-                EpochStats train = trainer.trainEpoch(data.train(), s.batch(), shuffleSeed(s.seed(), epoch), budget,
+                EpochStats trained = trainer.trainEpoch(train, s.batch(), shuffleSeed(s.seed(), epoch), budget,
                         new Progress(log, terminal, prefix));
-                steps += train.steps();
+                steps += trained.steps();
+                EpochStats checked = validation == null ? null : trainer.evaluate(validation, 500);
                 test = trainer.evaluate(data.test(), 500);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                imagesPerSecond = train.imagesPerSecond();
-                history.add(new History.Row(epoch, steps, train.loss(), train.accuracy(), test.loss(), test.accuracy(),
-                        train.imagesPerSecond(), seconds));
+                imagesPerSecond = trained.imagesPerSecond();
+                history.add(new History.Row(epoch, steps, trained.loss(), trained.accuracy(),
+                        checked == null ? Double.NaN : checked.loss(), checked == null ? Double.NaN : checked.accuracy(),
+                        test.loss(), test.accuracy(), trained.imagesPerSecond(), seconds));
                 Path checkpoint = s.out().resolve("checkpoint-epoch" + epoch + ".clnet");
                 save(checkpoint, s, modelName, model, optimizer, epoch, steps, device);
                 history.write(s.out());
-                log.printf("%s: train loss %.4f acc %.2f%% | test loss %.4f acc %.2f%% | %.0f img/s | %.1f s | %s%n", prefix,
-                        train.loss(), 100 * train.accuracy(), test.loss(), 100 * test.accuracy(), train.imagesPerSecond(), seconds,
-                        checkpoint);
+                log.printf("%s: train loss %.4f acc %.2f%% | %stest loss %.4f acc %.2f%% | %.0f img/s | %.1f s | %s%n", prefix,
+                        trained.loss(), 100 * trained.accuracy(),
+                        checked == null ? "" : String.format("validation loss %.4f acc %.2f%% | ", checked.loss(), 100 * checked.accuracy()),
+                        test.loss(), 100 * test.accuracy(), trained.imagesPerSecond(), seconds, checkpoint);
             }
             if (test == null) {
                 test = trainer.evaluate(data.test(), 500);

@@ -34,18 +34,22 @@ class TrainCommandTest {
         Path data = SyntheticMnist.write(Files.createDirectory(tmp.resolve("data")), 256, 64, 1);
         Path out = tmp.resolve("run");
         Run r = clnet("train", "--model", "mlp", "--data", data.toString(), "--epochs", "2", "--batch", "32", "--lr", "0.05",
-                "--momentum", "0.9", "--device", "cpu", "--out", out.toString(), "--json");
+                "--momentum", "0.9", "--device", "cpu", "--out", out.toString(), "--validation", "64", "--json");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\n");
         String json = lines[lines.length - 1];
-        assertTrue(json.startsWith("{\"device\":\"cpu\",\"model\":\"mlp\",\"dataset\":\"mnist\",\"epochs\":2,\"steps\":16,"), json);
+        assertTrue(json.startsWith("{\"device\":\"cpu\",\"model\":\"mlp\",\"dataset\":\"mnist\",\"epochs\":2,\"steps\":12,"), json);
         double accuracy = Double.parseDouble(json.replaceAll(".*\"test_acc\":([0-9.E-]+).*", "$1"));
         assertTrue(accuracy > 0.9, "the synthetic classes are easy to separate: " + json);
         for (String f : new String[] {"history.csv", "history.json", "loss.png", "accuracy.png", "checkpoint-epoch1.clnet",
                 "checkpoint-epoch2.clnet"}) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
-        assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size());
+        java.util.List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(0).contains("validation_loss,validation_acc"), csv.get(0));
+        assertTrue(csv.get(2).split(",")[5].matches("0\\.\\d+|1\\.0+"), "validation accuracy recorded: " + csv.get(2));
+        assertTrue(r.out().contains("validation: the last 64 training images are held out"), r.out());
 
         Run eval = clnet("eval", "--checkpoint", out.resolve("checkpoint-epoch2.clnet").toString(), "--data", data.toString(),
                 "--device", "cpu", "--json");
