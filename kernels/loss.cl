@@ -1,6 +1,20 @@
 // Fused softmax + cross-entropy on integer labels, and the accuracy metrics that read the same logits.
 #include "common.h"
 
+// out[base, base+cols) = softmax(in[base, base+cols)), shifted by the row maximum for stability.
+inline void softmax_row(__global float* out, __global const float* in, int base, int cols) {
+    float max_value = -INFINITY;
+    for (int j = 0; j < cols; j++) max_value = fmax(max_value, in[base + j]);
+    float sum = 0.0f;
+    for (int j = 0; j < cols; j++) {
+        float e = exp(in[base + j] - max_value);
+        out[base + j] = e;
+        sum += e;
+    }
+    float inv = 1.0f / sum;
+    for (int j = 0; j < cols; j++) out[base + j] *= inv;
+}
+
 // One work-item per row: probs = softmax(logits[row]); row_loss = -log(max(p[label], 1e-12)).
 // The mean over rows is taken by reduce.cl, so the result is deterministic.
 __kernel void softmax_xent_forward(__global float* row_loss, __global float* probs, __global const float* logits,
@@ -8,20 +22,7 @@ __kernel void softmax_xent_forward(__global float* row_loss, __global float* pro
     int r = get_global_id(0);
     if (r >= rows) return;
     int base = r * classes;
-    float max_logit = -INFINITY;
-    for (int j = 0; j < classes; j++) {
-        max_logit = fmax(max_logit, logits[base + j]);
-    }
-    float sum = 0.0f;
-    for (int j = 0; j < classes; j++) {
-        float e = exp(logits[base + j] - max_logit);
-        probs[base + j] = e;
-        sum += e;
-    }
-    float inv = 1.0f / sum;
-    for (int j = 0; j < classes; j++) {
-        probs[base + j] *= inv;
-    }
+    softmax_row(probs, logits, base, classes);
     int label = label_of(labels[r], classes);
     row_loss[r] = label < 0 ? NAN : -log(fmax(probs[base + label], 1e-12f));
 }
@@ -62,17 +63,7 @@ __kernel void correct_rows(__global float* hit, __global const float* logits, __
 __kernel void softmax_forward(__global float* out, __global const float* in, int rows, int cols) {
     int r = get_global_id(0);
     if (r >= rows) return;
-    int base = r * cols;
-    float max_value = -INFINITY;
-    for (int j = 0; j < cols; j++) max_value = fmax(max_value, in[base + j]);
-    float sum = 0.0f;
-    for (int j = 0; j < cols; j++) {
-        float e = exp(in[base + j] - max_value);
-        out[base + j] = e;
-        sum += e;
-    }
-    float inv = 1.0f / sum;
-    for (int j = 0; j < cols; j++) out[base + j] *= inv;
+    softmax_row(out, in, r * cols, cols);
 }
 
 // d_in = out * (d_out - sum_j d_out[j] * out[j]); one work-item per row.

@@ -197,28 +197,12 @@ public final class CpuDevice extends BaseDevice<float[]> {
     @Override
     protected void runSoftmaxCrossEntropyForward(float[] loss, int lossIndex, float[] probs, float[] logits, float[] labels,
                                                  int rows, int classes) {
+        CpuLossOps.softmaxForward(probs, logits, rows, classes);
         float[] rowLoss = new float[rows];
-        Parallel.forRange(rows, ELEMENTWISE_GRAIN / classes + 1, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int base = r * classes;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < classes; j++) {
-                    max = Math.max(max, logits[base + j]);
-                }
-                float sum = 0f;
-                for (int j = 0; j < classes; j++) {
-                    float e = (float) Math.exp(logits[base + j] - max);
-                    probs[base + j] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
-                for (int j = 0; j < classes; j++) {
-                    probs[base + j] *= inv;
-                }
-                int label = labelOf(labels[r], classes);
-                rowLoss[r] = label < 0 ? Float.NaN : -(float) Math.log(Math.max(probs[base + label], 1e-12f));
-            }
-        });
+        for (int r = 0; r < rows; r++) {
+            int label = labelOf(labels[r], classes);
+            rowLoss[r] = label < 0 ? Float.NaN : -(float) Math.log(Math.max(probs[r * classes + label], 1e-12f));
+        }
         loss[lossIndex] = orderedSum(rowLoss, rows, false) / rows;
     }
 
