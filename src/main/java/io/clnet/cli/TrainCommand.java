@@ -29,7 +29,7 @@ public final class TrainCommand {
     public int run(Args args, PrintStream out) {
         String model = args.choice("model", "lenet", "simple", "lenet", "mlp");
         String dataset = args.choice("dataset", "mnist", "mnist", "fashion-mnist");
-        String optimizer = args.choice("optimizer", "sgd", "sgd", "adam");
+        String optimizer = args.choice("optimizer", "adam", "sgd", "adam");
         boolean sgd = optimizer.equals("sgd");
         TrainingRun.Settings settings = new TrainingRun.Settings(model, dataset,
                 args.intValue("epochs", 2, 1), args.intValue("batch", 64, 1),

@@ -33,7 +33,7 @@ class TrainCommandTest {
     void trainWritesHistoryPlotsAndCheckpointsAndEndsWithJson(@TempDir Path tmp) throws Exception {
         Path data = SyntheticMnist.write(Files.createDirectory(tmp.resolve("data")), 256, 64, 1);
         Path out = tmp.resolve("run");
-        Run r = clnet("train", "--model", "mlp", "--data", data.toString(), "--epochs", "2", "--batch", "32", "--lr", "0.05",
+        Run r = clnet("train", "--model", "mlp", "--data", data.toString(), "--epochs", "2", "--batch", "32", "--optimizer", "sgd", "--lr", "0.05",
                 "--momentum", "0.9", "--device", "cpu", "--out", out.toString(), "--validation", "64", "--json");
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().strip().split("\n");
@@ -61,8 +61,15 @@ class TrainCommandTest {
     @Test
     void resumingAfterEpochOneEndsAtTheSameWeightsAsAnUninterruptedRun(@TempDir Path tmp) throws Exception {
         Path data = SyntheticMnist.write(Files.createDirectory(tmp.resolve("data")), 192, 32, 2);
-        String[] common = {"--model", "simple", "--data", data.toString(), "--batch", "32", "--lr", "0.05", "--momentum", "0.9",
-                "--device", "cpu", "--seed", "7"};
+        for (String[] optimizer : new String[][] {{"--optimizer", "sgd", "--lr", "0.05", "--momentum", "0.9"}, {"--optimizer", "adam"}}) {
+            String[] common = concat(optimizer, "--model", "simple", "--data", data.toString(), "--batch", "32", "--device", "cpu",
+                    "--seed", "7");
+            Path run = Files.createDirectory(tmp.resolve(optimizer[1]));
+            resumeMatches(run, common);
+        }
+    }
+
+    private static void resumeMatches(Path tmp, String[] common) {
         Run whole = clnet(concat(common, "train", "--epochs", "2", "--out", tmp.resolve("whole").toString()));
         assertEquals(0, whole.exit(), whole.err());
         Run first = clnet(concat(common, "train", "--epochs", "1", "--out", tmp.resolve("parts").toString()));
