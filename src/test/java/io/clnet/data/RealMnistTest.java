@@ -1,7 +1,6 @@
 package io.clnet.data;
 
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import io.clnet.TestEnvironment;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,21 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Real MNIST and Fashion-MNIST, found or fetched as users get them. CI installs both; elsewhere a missing source skips. */
 class RealMnistTest {
 
-    static Datasets.TrainTest loadOrSkip(String name) {
-        try {
-            return Datasets.load(name, null, System.out::println);
-        } catch (DataException e) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail("CI=true but " + name + " cannot be loaded: " + e.getMessage());
-            }
-            Assumptions.abort(name + " not available here: " + e.getMessage());
-            return null;
-        }
-    }
-
     @Test
     void mnistHasItsKnownShapeAndFirstLabels() {
-        Datasets.TrainTest mnist = loadOrSkip("mnist");
+        Datasets.TrainTest mnist = TestEnvironment.dataset("mnist");
         assertEquals(60000, mnist.train().size());
         assertEquals(10000, mnist.test().size());
         assertEquals(784, mnist.train().imageLength());
@@ -34,7 +21,7 @@ class RealMnistTest {
 
     @Test
     void fashionMnistHasItsKnownShapeAndFirstLabels() {
-        Datasets.TrainTest fashion = loadOrSkip("fashion-mnist");
+        Datasets.TrainTest fashion = TestEnvironment.dataset("fashion-mnist");
         assertEquals(60000, fashion.train().size());
         assertEquals(10000, fashion.test().size());
         float[] image = new float[784];

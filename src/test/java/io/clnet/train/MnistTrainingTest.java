@@ -4,8 +4,7 @@ import io.clnet.data.Datasets;
 import io.clnet.device.Device;
 import io.clnet.device.OpenClTestDevice;
 import io.clnet.device.cpu.CpuDevice;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import io.clnet.TestEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,18 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class MnistTrainingTest {
 
-    private static Datasets.TrainTest mnist() {
-        try {
-            return Datasets.load("mnist", null, System.out::println);
-        } catch (RuntimeException e) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                Assertions.fail("CI=true but MNIST cannot be loaded: " + e.getMessage());
-            }
-            Assumptions.abort("MNIST not available: " + e.getMessage());
-            return null;
-        }
-    }
-
     private static TrainingRun.Result train(Device device, Datasets.TrainTest data, Path out) {
         TrainingRun.Settings s = new TrainingRun.Settings("simple", "mnist", 1, 128, 0.02f, "sgd", 0f, false, 0f, 3, 200, out, 0);
         return TrainingRun.run(s, device, data, null, new PrintStream(new ByteArrayOutputStream()), false);
@@ -41,7 +28,7 @@ class MnistTrainingTest {
 
     @Test
     void twoHundredStepsOfSimpleReachHighAccuracyOnCpuAndOpenClWithMatchingLosses(@TempDir Path tmp) {
-        Datasets.TrainTest data = mnist();
+        Datasets.TrainTest data = TestEnvironment.dataset("mnist");
         TrainingRun.Result cpu;
         try (CpuDevice device = new CpuDevice(true)) {
             cpu = train(device, data, tmp.resolve("cpu"));
