@@ -48,11 +48,6 @@ public final class CpuDevice extends BaseDevice<float[]> {
                 "Java " + Runtime.version() + ", " + gemm.description());
     }
 
-    /** True when this JVM can run the Vector API GEMM. */
-    public static boolean vectorGemmAvailable() {
-        return CpuGemms.vectorModulePresent();
-    }
-
     @Override
     public DeviceInfo info() {
         return info;

@@ -271,11 +271,7 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     @Override
     protected void runSoftmaxCrossEntropyForward(cl_mem loss, int lossIndex, cl_mem probs, cl_mem logits, cl_mem labels,
                                                  int rows, int classes) {
-        try (Buffer rowLoss = allocate(rows)) {
-            cl_mem rowLossMem = memory(rowLoss);
-            launch("loss.cl", "", "softmax_xent_forward", rows, rowLossMem, probs, logits, labels, rows, classes);
-            reduce(loss, lossIndex, rowLossMem, rows, false, 1f / rows);
-        }
+        launchThenReduce(loss, lossIndex, 1f / rows, rows, "loss.cl", "", "softmax_xent_forward", probs, logits, labels, rows, classes);
     }
 
     @Override
@@ -302,12 +298,8 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     @Override
     protected void runPointwiseLoss(cl_mem loss, int lossIndex, cl_mem grad, cl_mem pred, cl_mem target, PointwiseLoss kind,
                                     float delta, int length) {
-        try (Buffer perElement = allocate(length)) {
-            cl_mem perElementMem = memory(perElement);
-            launch("loss.cl", "-DLOSS=" + kind.ordinal(), "pointwise_loss", length, perElementMem, grad, pred, target, delta,
-                    1f / length, length);
-            reduce(loss, lossIndex, perElementMem, length, false, 1f / length);
-        }
+        launchThenReduce(loss, lossIndex, 1f / length, length, "loss.cl", "-DLOSS=" + kind.ordinal(), "pointwise_loss", grad, pred,
+                target, delta, 1f / length, length);
     }
 
     @Override
@@ -327,11 +319,7 @@ public final class ClDevice extends BaseDevice<cl_mem> {
 
     @Override
     protected void runCorrectCount(cl_mem out, int outIndex, cl_mem logits, cl_mem labels, int rows, int classes) {
-        try (Buffer hits = allocate(rows)) {
-            cl_mem hitsMem = memory(hits);
-            launch("loss.cl", "", "correct_rows", rows, hitsMem, logits, labels, rows, classes);
-            reduce(out, outIndex, hitsMem, rows, false, 1f);
-        }
+        launchThenReduce(out, outIndex, 1f, rows, "loss.cl", "", "correct_rows", logits, labels, rows, classes);
     }
 
     // ---- elementwise ---------------------------------------------------------------------------
@@ -371,6 +359,22 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     @Override
     protected void runSum(cl_mem out, int outIndex, cl_mem x, int length, boolean squares) {
         reduce(out, outIndex, x, length, squares, 1f);
+    }
+
+    /**
+     * Runs a kernel whose first argument is a scratch of {@code length} per-element values (one work-item
+     * each), then {@code out[outIndex] = scale * sum of them}: how every scalar loss and metric is made.
+     */
+    private void launchThenReduce(cl_mem out, int outIndex, float scale, int length, String file, String options, String kernel,
+                                  Object... rest) {
+        try (Buffer scratch = allocate(length)) {
+            cl_mem values = memory(scratch);
+            Object[] args = new Object[rest.length + 1];
+            args[0] = values;
+            System.arraycopy(rest, 0, args, 1, rest.length);
+            launch(file, options, kernel, length, args);
+            reduce(out, outIndex, values, length, false, scale);
+        }
     }
 
     /** Two passes: at most 64 groups of partial sums, then one group over them. The split depends only on length. */

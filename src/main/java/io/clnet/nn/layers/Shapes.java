@@ -40,12 +40,4 @@ final class Shapes {
         }
         return n;
     }
-
-    /** The batch shape {@code [batch, shape...]}. */
-    static int[] withBatch(int batch, int[] shape) {
-        int[] out = new int[shape.length + 1];
-        out[0] = batch;
-        System.arraycopy(shape, 0, out, 1, shape.length);
-        return out;
-    }
 }
