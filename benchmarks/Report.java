@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Prints a JMH JSON result file as a table, adding GFLOP/s for benchmarks with an {@code MxKxN} shape
- * parameter: {@code java benchmarks/Report.java results.json}.
+ * parameter and images/s for training steps (batch 128): {@code java benchmarks/Report.java results.json}.
  */
 public class Report {
     public static void main(String[] args) throws Exception {
@@ -14,21 +14,28 @@ public class Report {
                 + "\\s*\"score\"\\s*:\\s*([0-9.eE+-]+)\\s*,\\s*\"scoreError\"\\s*:\\s*([0-9.eE+-]+|\"NaN\").*?\"scoreUnit\"\\s*:\\s*\"([^\"]+)\"",
                 Pattern.DOTALL);
         Matcher m = row.matcher(json);
-        System.out.printf("%-28s %-12s %-16s %12s %10s %10s%n", "BENCHMARK", "BACKEND", "SHAPE", "SCORE", "ERROR", "GFLOP/s");
+        System.out.printf("%-28s %-12s %-20s %12s %10s %12s%n", "BENCHMARK", "BACKEND", "SHAPE", "SCORE", "ERROR", "RATE");
         while (m.find()) {
             String name = m.group(1).substring(m.group(1).lastIndexOf('.', m.group(1).lastIndexOf('.') - 1) + 1);
             String params = m.group(2);
             String backend = param(params, "backend"), shape = param(params, "shape");
+            if (shape == null) {
+                shape = param(params, "model");
+            }
             double score = Double.parseDouble(m.group(3));
             String unit = m.group(5);
             String gflops = "";
+            String model = param(params, "model");
+            if (model != null && unit.equals("ms/op")) {
+                gflops = String.format("%.0f img/s", 128 / (score * 1e-3));
+            }
             if (shape != null && shape.matches("\\d+x\\d+x\\d+") && unit.equals("ms/op")) {
                 String[] mkn = shape.split("x");
                 double flops = 2.0 * Double.parseDouble(mkn[0]) * Double.parseDouble(mkn[1]) * Double.parseDouble(mkn[2]);
                 gflops = String.format("%.1f", flops / (score * 1e-3) / 1e9);
             }
             String error = m.group(4).replace("\"", "");
-            System.out.printf("%-28s %-12s %-16s %9.3f %-2s %10s %10s%n", name, backend, shape, score, unit.replace("/op", ""),
+            System.out.printf("%-28s %-12s %-20s %9.3f %-2s %10s %12s%n", name, backend, shape, score, unit.replace("/op", ""),
                     error.equals("NaN") ? "NaN" : String.format("%.3f", Double.parseDouble(error)), gflops);
         }
     }

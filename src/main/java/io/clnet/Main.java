@@ -1,6 +1,7 @@
 package io.clnet;
 
 import io.clnet.cli.Args;
+import io.clnet.cli.CompareCommand;
 import io.clnet.cli.DevicesCommand;
 import io.clnet.cli.EvalCommand;
 import io.clnet.cli.TrainCommand;
@@ -19,10 +20,13 @@ public final class Main {
             "  devices [--json] [--device auto|cpu|opencl|opencl:P:D]   list devices, their self-test, and what auto picks",
             "  train  [flags]                                          train a model (default lenet on MNIST); see below",
             "  eval --checkpoint FILE [--dataset D] [--data DIR] [--json]   test accuracy of a checkpoint",
+            "  compare [flags]                                         train each model for N steps on every device; one table",
             "  help                                                    this text",
             "every command takes --device (or env CLNET_DEVICE) and --verbose",
             "train flags:",
-            TrainCommand.usage());
+            TrainCommand.usage(),
+            "compare flags:",
+            CompareCommand.usage());
 
     private Main() {
     }
@@ -50,6 +54,9 @@ public final class Main {
                 case "train":
                     return new TrainCommand(DeviceSelector.system())
                             .run(Args.parse(command, rest, TrainCommand.VALUE_FLAGS, TrainCommand.SWITCH_FLAGS), out);
+                case "compare":
+                    return new CompareCommand(DeviceSelector.system())
+                            .run(Args.parse(command, rest, CompareCommand.VALUE_FLAGS, CompareCommand.SWITCH_FLAGS), out);
                 case "eval":
                     return new EvalCommand(DeviceSelector.system())
                             .run(Args.parse(command, rest, EvalCommand.VALUE_FLAGS, EvalCommand.SWITCH_FLAGS), out);

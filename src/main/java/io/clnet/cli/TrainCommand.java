@@ -18,7 +18,7 @@ import java.util.Set;
 public final class TrainCommand {
     public static final Set<String> VALUE_FLAGS = Set.of("model", "dataset", "data", "epochs", "batch", "lr", "optimizer", "momentum",
             "weight-decay", "device", "seed", "max-steps", "out", "resume", "validation");
-    public static final Set<String> SWITCH_FLAGS = Set.of("json", "verbose", "nesterov");
+    public static final Set<String> SWITCH_FLAGS = Set.of("json", "verbose", "nesterov", "profile");
 
     private final DeviceSelector selector;
 
@@ -36,7 +36,7 @@ public final class TrainCommand {
                 args.floatValue("lr", sgd ? 0.01f : 0.001f, 1e-8f, 10f), optimizer,
                 args.floatValue("momentum", 0f, 0f, 0.999f), args.has("nesterov"),
                 args.floatValue("weight-decay", 0f, 0f, 1f), args.intValue("seed", 1, 0), args.intValue("max-steps", 0, 0),
-                Path.of(args.get("out", "runs/" + model + "-" + dataset)), args.intValue("validation", 0, 0));
+                Path.of(args.get("out", "runs/" + model + "-" + dataset)), args.intValue("validation", 0, 0), args.has("profile"));
         Path resume = args.has("resume") ? Path.of(args.get("resume")) : null;
 
         DeviceSelector.Selection selection = selector.select(args.get("device"));
@@ -69,6 +69,7 @@ public final class TrainCommand {
     public static String usage() {
         return "  train [--model " + Models.NAMES.replace(", ", "|") + "] [--dataset mnist|fashion-mnist] [--data DIR] [--epochs N]\n"
                 + "        [--batch N] [--lr X] [--optimizer sgd|adam] [--momentum X] [--nesterov] [--weight-decay X]\n"
-                + "        [--seed N] [--max-steps N] [--validation N] [--out DIR] [--resume FILE] [--json]";
+                + "        [--seed N] [--max-steps N] [--validation N] [--out DIR] [--resume FILE] [--json]\n"
+                + "        [--profile]";
     }
 }

@@ -10,6 +10,9 @@ package io.clnet.device;
 public abstract class BaseDevice<M> implements Device {
 
     private final BufferPool<M> pool;
+    private final Profiler profiler = new Profiler();
+    private OpKind profiledKind;
+    private long uploads, downloads;
 
     protected BaseDevice(BufferPool.Allocator<M> allocator) {
         this.pool = new BufferPool<>(allocator);
@@ -28,13 +31,34 @@ public abstract class BaseDevice<M> implements Device {
     @Override
     public final void upload(Buffer dst, int dstOffset, float[] src, int srcOffset, int length) {
         checkHostRange("upload", src, srcOffset, length);
+        uploads++;
+        long started = begin(OpKind.UPLOAD);
         runUpload(mem("upload", "dst", dst, dstOffset, length), dstOffset, src, srcOffset, length);
+        end(started);
     }
 
     @Override
     public final void download(float[] dst, int dstOffset, Buffer src, int srcOffset, int length) {
         checkHostRange("download", dst, dstOffset, length);
+        downloads++;
+        long started = begin(OpKind.DOWNLOAD);
         runDownload(dst, dstOffset, mem("download", "src", src, srcOffset, length), srcOffset, length);
+        end(started);
+    }
+
+    @Override
+    public final long uploads() {
+        return uploads;
+    }
+
+    @Override
+    public final long downloads() {
+        return downloads;
+    }
+
+    @Override
+    public final Profiler profiler() {
+        return profiler;
     }
 
     @Override
@@ -51,6 +75,38 @@ public abstract class BaseDevice<M> implements Device {
     @Override
     public void close() {
         pool.clear();
+    }
+
+    // ---- profiling -----------------------------------------------------------------------------
+
+    /** Notes the kind of the op about to run; returns its start time, or 0 when profiling is off. */
+    private long begin(OpKind kind) {
+        if (!profiler.enabled()) {
+            profiledKind = null;
+            return 0;
+        }
+        profiledKind = profiler.classify(kind);
+        return System.nanoTime();
+    }
+
+    private void end(long started) {
+        if (started != 0 && timesOpsOnHost()) {
+            profiler.add(profiledKind, System.nanoTime() - started);
+        }
+    }
+
+    /**
+     * True when an op has finished once its {@code run...} hook returns, so the wall clock times it (the CPU
+     * backend). A queued backend returns false and reports each command's device time itself, tagged with
+     * {@link #profiledKind()}.
+     */
+    protected boolean timesOpsOnHost() {
+        return true;
+    }
+
+    /** The kind the running op counts as, or null when profiling is off. */
+    protected final OpKind profiledKind() {
+        return profiledKind;
     }
 
     // ---- GEMM ----------------------------------------------------------------------------------
@@ -81,8 +137,10 @@ public abstract class BaseDevice<M> implements Device {
         M am = mem(op, "A", a, aOffset + (long) strideA * (batch - 1), matrixExtent(aRows, aCols, lda));
         M bm = mem(op, "B", b, bOffset + (long) strideB * (batch - 1), matrixExtent(bRows, bCols, ldb));
         M cm = mem(op, "C", c, cOffset + (long) strideC * (batch - 1), matrixExtent(m, n, ldc));
+        long started = begin(OpKind.GEMM);
         runGemm(transA, transB, m, n, k, alpha, am, aOffset, lda, strideA, bm, bOffset, ldb, strideB,
                 beta, cm, cOffset, ldc, strideC, batch);
+        end(started);
     }
 
     // ---- convolution and pooling ---------------------------------------------------------------
@@ -90,58 +148,74 @@ public abstract class BaseDevice<M> implements Device {
     @Override
     public final void im2col(Buffer cols, Buffer image, Window2d w) {
         String op = "im2col " + w;
+        long started = begin(OpKind.IM2COL);
         runIm2col(mem(op, "cols", cols, 0, (long) w.patchRows() * w.patchCols()), mem(op, "image", image, 0, w.inputLength()), w);
+        end(started);
     }
 
     @Override
     public final void col2im(Buffer image, Buffer cols, Window2d w) {
         String op = "col2im " + w;
+        long started = begin(OpKind.IM2COL);
         runCol2im(mem(op, "image", image, 0, w.inputLength()), mem(op, "cols", cols, 0, (long) w.patchRows() * w.patchCols()), w);
+        end(started);
     }
 
     @Override
     public final void maxPoolForward(Buffer out, Buffer in, Window2d w) {
         String op = "maxPoolForward " + w;
         w.requirePoolable();
+        long started = begin(OpKind.POOL);
         runMaxPoolForward(mem(op, "out", out, 0, w.outputLength()), mem(op, "in", in, 0, w.inputLength()), w);
+        end(started);
     }
 
     @Override
     public final void maxPoolBackward(Buffer dIn, Buffer dOut, Buffer in, Window2d w) {
         String op = "maxPoolBackward " + w;
         w.requirePoolable();
+        long started = begin(OpKind.POOL);
         runMaxPoolBackward(mem(op, "dIn", dIn, 0, w.inputLength()), mem(op, "dOut", dOut, 0, w.outputLength()),
                 mem(op, "in", in, 0, w.inputLength()), w);
+        end(started);
     }
 
     @Override
     public final void avgPoolForward(Buffer out, Buffer in, Window2d w) {
         String op = "avgPoolForward " + w;
         w.requirePoolable();
+        long started = begin(OpKind.POOL);
         runAvgPoolForward(mem(op, "out", out, 0, w.outputLength()), mem(op, "in", in, 0, w.inputLength()), w);
+        end(started);
     }
 
     @Override
     public final void avgPoolBackward(Buffer dIn, Buffer dOut, Window2d w) {
         String op = "avgPoolBackward " + w;
         w.requirePoolable();
+        long started = begin(OpKind.POOL);
         runAvgPoolBackward(mem(op, "dIn", dIn, 0, w.inputLength()), mem(op, "dOut", dOut, 0, w.outputLength()), w);
+        end(started);
     }
 
     @Override
     public final void globalAvgPoolForward(Buffer out, Buffer in, int batch, int pixels, int channels) {
         String op = "globalAvgPoolForward [" + batch + "," + pixels + "," + channels + "]";
         checkPositive(op, batch, pixels, channels);
+        long started = begin(OpKind.POOL);
         runGlobalAvgPoolForward(mem(op, "out", out, 0, (long) batch * channels),
                 mem(op, "in", in, 0, (long) batch * pixels * channels), batch, pixels, channels);
+        end(started);
     }
 
     @Override
     public final void globalAvgPoolBackward(Buffer dIn, Buffer dOut, int batch, int pixels, int channels) {
         String op = "globalAvgPoolBackward [" + batch + "," + pixels + "," + channels + "]";
         checkPositive(op, batch, pixels, channels);
+        long started = begin(OpKind.POOL);
         runGlobalAvgPoolBackward(mem(op, "dIn", dIn, 0, (long) batch * pixels * channels),
                 mem(op, "dOut", dOut, 0, (long) batch * channels), batch, pixels, channels);
+        end(started);
     }
 
     // ---- bias and activations ------------------------------------------------------------------
@@ -150,34 +224,44 @@ public abstract class BaseDevice<M> implements Device {
     public final void biasAdd(Buffer x, Buffer bias, int rows, int channels) {
         String op = "biasAdd [" + rows + "," + channels + "]";
         checkPositive(op, rows, channels);
+        long started = begin(OpKind.BIAS);
         runBiasAdd(mem(op, "x", x, 0, (long) rows * channels), mem(op, "bias", bias, 0, channels), rows, channels);
+        end(started);
     }
 
     @Override
     public final void biasGrad(Buffer dBias, Buffer dOut, int rows, int channels) {
         String op = "biasGrad [" + rows + "," + channels + "]";
         checkPositive(op, rows, channels);
+        long started = begin(OpKind.BIAS);
         runBiasGrad(mem(op, "dBias", dBias, 0, channels), mem(op, "dOut", dOut, 0, (long) rows * channels), rows, channels);
+        end(started);
     }
 
     @Override
     public final void activationForward(Buffer out, Buffer in, Activation activation, float alpha, int length) {
         String op = activation + " forward";
+        long started = begin(OpKind.ACTIVATION);
         runActivationForward(mem(op, "out", out, 0, length), mem(op, "in", in, 0, length), activation, alpha, length);
+        end(started);
     }
 
     @Override
     public final void activationBackward(Buffer dIn, Buffer dOut, Buffer in, Activation activation, float alpha, int length) {
         String op = activation + " backward";
+        long started = begin(OpKind.ACTIVATION);
         runActivationBackward(mem(op, "dIn", dIn, 0, length), mem(op, "dOut", dOut, 0, length), mem(op, "in", in, 0, length),
                 activation, alpha, length);
+        end(started);
     }
 
     @Override
     public final void softmaxForward(Buffer out, Buffer in, int rows, int cols) {
         String op = "softmaxForward [" + rows + "," + cols + "]";
         checkPositive(op, rows, cols);
+        long started = begin(OpKind.ACTIVATION);
         runSoftmaxForward(mem(op, "out", out, 0, (long) rows * cols), mem(op, "in", in, 0, (long) rows * cols), rows, cols);
+        end(started);
     }
 
     @Override
@@ -185,7 +269,9 @@ public abstract class BaseDevice<M> implements Device {
         String op = "softmaxBackward [" + rows + "," + cols + "]";
         checkPositive(op, rows, cols);
         long n = (long) rows * cols;
+        long started = begin(OpKind.ACTIVATION);
         runSoftmaxBackward(mem(op, "dIn", dIn, 0, n), mem(op, "dOut", dOut, 0, n), mem(op, "out", out, 0, n), rows, cols);
+        end(started);
     }
 
     @Override
@@ -193,8 +279,10 @@ public abstract class BaseDevice<M> implements Device {
         if (!(rate >= 0f && rate < 1f)) {
             throw new IllegalArgumentException("dropoutForward: rate must be in [0, 1), got " + rate);
         }
+        long started = begin(OpKind.ELEMENTWISE);
         runDropoutForward(mem("dropoutForward", "out", out, 0, length), mem("dropoutForward", "mask", mask, 0, length),
                 mem("dropoutForward", "in", in, 0, length), length, rate, seed);
+        end(started);
     }
 
     // ---- loss and metrics ----------------------------------------------------------------------
@@ -207,8 +295,10 @@ public abstract class BaseDevice<M> implements Device {
         if (kind == PointwiseLoss.HUBER && !(delta > 0f)) {
             throw new IllegalArgumentException(op + ": Huber delta must be > 0, got " + delta);
         }
+        long started = begin(OpKind.LOSS);
         runPointwiseLoss(mem(op, "loss", loss, lossIndex, 1), lossIndex, mem(op, "grad", grad, 0, length),
                 mem(op, "pred", pred, 0, length), mem(op, "target", target, 0, length), kind, delta, length);
+        end(started);
     }
 
     @Override
@@ -216,58 +306,76 @@ public abstract class BaseDevice<M> implements Device {
                                                  int rows, int classes) {
         String op = "softmaxCrossEntropyForward [" + rows + "," + classes + "]";
         checkPositive(op, rows, classes);
+        long started = begin(OpKind.LOSS);
         runSoftmaxCrossEntropyForward(mem(op, "loss", loss, lossIndex, 1), lossIndex, mem(op, "probs", probs, 0, (long) rows * classes),
                 mem(op, "logits", logits, 0, (long) rows * classes), mem(op, "labels", labels, 0, rows), rows, classes);
+        end(started);
     }
 
     @Override
     public final void softmaxCrossEntropyBackward(Buffer dLogits, Buffer probs, Buffer labels, int rows, int classes, float scale) {
         String op = "softmaxCrossEntropyBackward [" + rows + "," + classes + "]";
         checkPositive(op, rows, classes);
+        long started = begin(OpKind.LOSS);
         runSoftmaxCrossEntropyBackward(mem(op, "dLogits", dLogits, 0, (long) rows * classes),
                 mem(op, "probs", probs, 0, (long) rows * classes), mem(op, "labels", labels, 0, rows), rows, classes, scale);
+        end(started);
     }
 
     @Override
     public final void argmax(Buffer out, Buffer x, int rows, int cols) {
         String op = "argmax [" + rows + "," + cols + "]";
         checkPositive(op, rows, cols);
+        long started = begin(OpKind.LOSS);
         runArgmax(mem(op, "out", out, 0, rows), mem(op, "x", x, 0, (long) rows * cols), rows, cols);
+        end(started);
     }
 
     @Override
     public final void correctCount(Buffer out, int outIndex, Buffer logits, Buffer labels, int rows, int classes) {
         String op = "correctCount [" + rows + "," + classes + "]";
         checkPositive(op, rows, classes);
+        long started = begin(OpKind.LOSS);
         runCorrectCount(mem(op, "out", out, outIndex, 1), outIndex, mem(op, "logits", logits, 0, (long) rows * classes),
                 mem(op, "labels", labels, 0, rows), rows, classes);
+        end(started);
     }
 
     // ---- elementwise ---------------------------------------------------------------------------
 
     @Override
     public final void add(Buffer out, Buffer a, Buffer b, int length) {
+        long started = begin(OpKind.ELEMENTWISE);
         runAdd(mem("add", "out", out, 0, length), mem("add", "a", a, 0, length), mem("add", "b", b, 0, length), length);
+        end(started);
     }
 
     @Override
     public final void mul(Buffer out, Buffer a, Buffer b, int length) {
+        long started = begin(OpKind.ELEMENTWISE);
         runMul(mem("mul", "out", out, 0, length), mem("mul", "a", a, 0, length), mem("mul", "b", b, 0, length), length);
+        end(started);
     }
 
     @Override
     public final void axpy(Buffer y, float alpha, Buffer x, int length) {
+        long started = begin(OpKind.ELEMENTWISE);
         runAxpy(mem("axpy", "y", y, 0, length), alpha, mem("axpy", "x", x, 0, length), length);
+        end(started);
     }
 
     @Override
     public final void scale(Buffer x, float alpha, int length) {
+        long started = begin(OpKind.ELEMENTWISE);
         runScale(mem("scale", "x", x, 0, length), alpha, length);
+        end(started);
     }
 
     @Override
     public final void fill(Buffer x, float value, int length) {
+        long started = begin(OpKind.ELEMENTWISE);
         runFill(mem("fill", "x", x, 0, length), value, length);
+        end(started);
     }
 
     @Override
@@ -276,8 +384,10 @@ public abstract class BaseDevice<M> implements Device {
             throw new IllegalArgumentException("copy: overlapping ranges [" + srcOffset + "," + (srcOffset + length) + ") -> ["
                     + dstOffset + "," + (dstOffset + length) + ") in one buffer");
         }
+        long started = begin(OpKind.ELEMENTWISE);
         runCopy2d(mem("copy", "dst", dst, dstOffset, length), dstOffset, length, mem("copy", "src", src, srcOffset, length),
                 srcOffset, length, length == 0 ? 0 : 1, length);
+        end(started);
     }
 
     @Override
@@ -288,8 +398,10 @@ public abstract class BaseDevice<M> implements Device {
         if (rows == 0 || cols == 0) {
             return;
         }
+        long started = begin(OpKind.ELEMENTWISE);
         runCopy2d(mem(op, "dst", dst, dstOffset, matrixExtent(rows, cols, dstStride)), dstOffset, dstStride,
                 mem(op, "src", src, srcOffset, matrixExtent(rows, cols, srcStride)), srcOffset, srcStride, rows, cols);
+        end(started);
     }
 
     @Override
@@ -297,7 +409,9 @@ public abstract class BaseDevice<M> implements Device {
         if (!(lo <= hi)) {
             throw new IllegalArgumentException("clamp: lo " + lo + " must not exceed hi " + hi);
         }
+        long started = begin(OpKind.ELEMENTWISE);
         runClamp(mem("clamp", "x", x, 0, length), lo, hi, length);
+        end(started);
     }
 
     @Override
@@ -305,20 +419,26 @@ public abstract class BaseDevice<M> implements Device {
         if (!(maxNorm > 0f)) {
             throw new IllegalArgumentException("scaleToMaxNorm: maxNorm must be > 0, got " + maxNorm);
         }
+        long started = begin(OpKind.ELEMENTWISE);
         runScaleToMaxNorm(mem("scaleToMaxNorm", "x", x, 0, length), length, mem("scaleToMaxNorm", "sumOfSquares", sumOfSquares, index, 1),
                 index, maxNorm);
+        end(started);
     }
 
     // ---- reductions ----------------------------------------------------------------------------
 
     @Override
     public final void sum(Buffer out, int outIndex, Buffer x, int length) {
+        long started = begin(OpKind.REDUCTION);
         runSum(mem("sum", "out", out, outIndex, 1), outIndex, mem("sum", "x", x, 0, length), length, false);
+        end(started);
     }
 
     @Override
     public final void sumOfSquares(Buffer out, int outIndex, Buffer x, int length) {
+        long started = begin(OpKind.REDUCTION);
         runSum(mem("sumOfSquares", "out", out, outIndex, 1), outIndex, mem("sumOfSquares", "x", x, 0, length), length, true);
+        end(started);
     }
 
     // ---- optimizers ----------------------------------------------------------------------------
@@ -327,12 +447,16 @@ public abstract class BaseDevice<M> implements Device {
     public final void sgdUpdate(Buffer param, Buffer velocity, Buffer grad, int length,
                                 float lr, float momentum, float weightDecay, boolean nesterov) {
         if (momentum == 0f && !nesterov) {
+            long started = begin(OpKind.OPTIMIZER);
             runSgdUpdate(mem("sgdUpdate", "param", param, 0, length), null, mem("sgdUpdate", "grad", grad, 0, length), length,
                     lr, 0f, weightDecay, false);
+            end(started);
             return;
         }
+        long started = begin(OpKind.OPTIMIZER);
         runSgdUpdate(mem("sgdUpdate", "param", param, 0, length), mem("sgdUpdate", "velocity", velocity, 0, length),
                 mem("sgdUpdate", "grad", grad, 0, length), length, lr, momentum, weightDecay, nesterov);
+        end(started);
     }
 
     @Override
@@ -344,9 +468,11 @@ public abstract class BaseDevice<M> implements Device {
         // Bias corrections in double on the host: the device only sees two scalars per step.
         float correction1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
         float correction2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
+        long started = begin(OpKind.OPTIMIZER);
         runAdamUpdate(mem("adamUpdate", "param", param, 0, length), mem("adamUpdate", "m", m, 0, length),
                 mem("adamUpdate", "v", v, 0, length), mem("adamUpdate", "grad", grad, 0, length), length,
                 lr, beta1, beta2, eps, weightDecay, correction1, correction2);
+        end(started);
     }
 
     /** The backend memory of a buffer this device made for its own scratch use. */

@@ -44,6 +44,21 @@ public interface Device extends AutoCloseable {
     /** How many times the backend really allocated memory (pool misses) since the device opened. */
     long backendAllocations();
 
+    /** Host-to-device copies ({@link #upload} calls) since the device opened. */
+    long uploads();
+
+    /** Device-to-host copies ({@link #download} calls) since the device opened: each one waits for the device. */
+    long downloads();
+
+    /**
+     * This device's floating-point peak in GFLOP/s, measured now (takes up to a few seconds): the CPU
+     * backend runs an FMA loop on every core, an OpenCL device a large SGEMM. MFU is achieved / this.
+     */
+    double measurePeakGflops();
+
+    /** Time per op kind, off until {@code profiler().setEnabled(true)}; read it after {@link #finish}. */
+    Profiler profiler();
+
     @Override
     void close();
 

@@ -118,6 +118,44 @@ public final class DeviceSelector {
         throw new DeviceUnavailableException(String.join("; ", problems));
     }
 
+    /** Devices opened together, and why the others were left out. */
+    public record Opened(List<Selection> selections, List<String> problems) {
+    }
+
+    /**
+     * Opens the CPU and every OpenCL device that opens and passes its self-test ({@code all}), or each spec
+     * of a comma-separated list like {@code cpu,opencl:0:0}. The caller closes them.
+     */
+    public Opened openAll(String list) {
+        List<Selection> opened = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        try {
+            if (!list.trim().equals("all")) {
+                for (String spec : list.split(",")) {
+                    if (!spec.isBlank()) {
+                        opened.add(select(spec.trim()));
+                    }
+                }
+                return new Opened(opened, problems);
+            }
+            opened.add(new Selection(cpu.get(), "the CPU backend"));
+            try {
+                for (OpenClProvider.Candidate c : openCl.discover()) {
+                    Device device = tryOpen(c, problems);
+                    if (device != null) {
+                        opened.add(new Selection(device, "OpenCL device that passed the self-test"));
+                    }
+                }
+            } catch (DeviceUnavailableException e) {
+                problems.add("OpenCL unavailable: " + e.getMessage());
+            }
+            return new Opened(opened, problems);
+        } catch (RuntimeException e) {
+            opened.forEach(s -> s.device().close());
+            throw e;
+        }
+    }
+
     /** Opens every device and runs its self-test; nothing stays open. */
     public Survey survey() {
         List<Probe> probes = new ArrayList<>();

@@ -2,6 +2,8 @@ package io.clnet.nn;
 
 import io.clnet.device.Buffer;
 import io.clnet.device.Device;
+import io.clnet.device.OpKind;
+import io.clnet.device.Profiler;
 import io.clnet.device.Window2d;
 
 /** Convolution and dense (fully connected) ops: im2col + GEMM forward, three GEMM-shaped products backward. */
@@ -28,29 +30,37 @@ public final class Conv {
         if (!pointwise) {
             d.im2col(cols, x.data(), win);
         }
-        d.gemm(false, true, rows, oc, k, 1f, cols, 0, k, w.data(), 0, k, 0f, y.data(), 0, oc);
-        d.biasAdd(y.data(), b.data(), rows, oc);
+        try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
+            d.gemm(false, true, rows, oc, k, 1f, cols, 0, k, w.data(), 0, k, 0f, y.data(), 0, oc);
+            d.biasAdd(y.data(), b.data(), rows, oc);
+        }
         y.onBackward(() -> {
             Buffer dy = y.grad();
-            Buffer db = b.newGradient();
-            if (db != null) {
-                d.biasGrad(db, dy, rows, oc);
-                b.accumulate(db, true);
-            }
-            Buffer dw = w.newGradient();
-            if (dw != null) {
-                d.gemm(true, false, oc, k, rows, 1f, dy, 0, oc, cols, 0, k, 0f, dw, 0, k);
-                w.accumulate(dw, true);
+            try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
+                Buffer db = b.newGradient();
+                if (db != null) {
+                    d.biasGrad(db, dy, rows, oc);
+                    b.accumulate(db, true);
+                }
+                Buffer dw = w.newGradient();
+                if (dw != null) {
+                    d.gemm(true, false, oc, k, rows, 1f, dy, 0, oc, cols, 0, k, 0f, dw, 0, k);
+                    w.accumulate(dw, true);
+                }
             }
             Buffer dx = x.newGradient();
             if (dx == null) {
                 return; // the network's input needs no gradient: skip the largest GEMM and col2im
             }
             if (pointwise) {
-                d.gemm(false, false, rows, k, oc, 1f, dy, 0, oc, w.data(), 0, k, 0f, dx, 0, k);
+                try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_DATA)) {
+                    d.gemm(false, false, rows, k, oc, 1f, dy, 0, oc, w.data(), 0, k, 0f, dx, 0, k);
+                }
             } else {
                 try (Buffer dcols = d.allocate(rows * k)) {
-                    d.gemm(false, false, rows, k, oc, 1f, dy, 0, oc, w.data(), 0, k, 0f, dcols, 0, k);
+                    try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_DATA)) {
+                        d.gemm(false, false, rows, k, oc, 1f, dy, 0, oc, w.data(), 0, k, 0f, dcols, 0, k);
+                    }
                     d.col2im(dx, dcols, win);
                 }
             }

@@ -191,6 +191,17 @@ public final class GraphModel implements Model {
     }
 
     @Override
+    public long forwardMultiplyAdds() {
+        long total = 0;
+        for (Node n : nodes) {
+            if (n.layer != null) {
+                total += n.layer.forwardMultiplyAdds(n.inputs[0].shape);
+            }
+        }
+        return total;
+    }
+
+    @Override
     public String describe() {
         StringBuilder out = new StringBuilder();
         for (Node n : nodes.subList(1, nodes.size())) {

@@ -31,6 +31,17 @@ public interface Model {
 
     Device device();
 
+    /** Forward multiply-adds per example, summed over the layers (see {@link io.clnet.nn.layers.Layer#forwardMultiplyAdds}). */
+    long forwardMultiplyAdds();
+
+    /**
+     * Training FLOPs per example: forward, backward-data and backward-weights each cost the forward's
+     * multiply-adds, at 2 FLOPs each.
+     */
+    default double trainingFlopsPerExample() {
+        return 3.0 * 2.0 * forwardMultiplyAdds();
+    }
+
     default int parameterCount() {
         int n = 0;
         for (Tensor p : parameters()) {

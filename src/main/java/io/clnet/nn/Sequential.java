@@ -68,6 +68,17 @@ public final class Sequential implements Model {
     }
 
     @Override
+    public long forwardMultiplyAdds() {
+        long total = 0;
+        int[] shape = inputShape;
+        for (int i = 0; i < layers.size(); i++) {
+            total += layers.get(i).forwardMultiplyAdds(shape);
+            shape = outputShapes.get(i);
+        }
+        return total;
+    }
+
+    @Override
     public List<Tensor> parameters() {
         List<Tensor> all = new ArrayList<>();
         layers.forEach(l -> all.addAll(l.parameters()));

@@ -28,6 +28,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final Device device;
     private final int reportEvery;
+    private StepProfile profile;
 
     /** @param reportEvery steps between progress reads (each read waits for the device) */
     public Trainer(Model model, Optimizer optimizer, int reportEvery) {
@@ -35,6 +36,11 @@ public final class Trainer {
         this.optimizer = optimizer;
         this.device = model.device();
         this.reportEvery = Math.max(1, reportEvery);
+    }
+
+    /** Times the following training steps per op kind (see {@link StepProfile}); null turns it off. */
+    public void profile(StepProfile profile) {
+        this.profile = profile;
     }
 
     /**
@@ -55,15 +61,12 @@ public final class Trainer {
         try (RunningStats stats = new RunningStats(device); BatchLoader batches = new BatchLoader(data, batchSize, true, shuffleSeed)) {
             while (batches.hasNext() && steps < stepsInEpoch) {
                 Batch batch = batches.next();
-                try (Tape tape = new Tape(device)) {
-                    Tensor x = tape.input(batch.images(), inputShape(batch.size(), data));
-                    Tensor y = tape.input(batch.labels(), batch.size());
-                    Tensor logits = model.forward(x, true);
-                    Tensor loss = Losses.softmaxCrossEntropy(logits, y);
-                    stats.add(loss, logits, y);
-                    loss.backward();
-                    optimizer.step(params);
-                    params.forEach(Tensor::clearGrad);
+                if (profile != null) {
+                    profile.beforeStep();
+                }
+                step(batch, inputShape(batch.size(), data), params, stats::add);
+                if (profile != null) {
+                    profile.afterStep();
                 }
                 steps++;
                 if (steps % reportEvery == 0 || steps == stepsInEpoch) {
@@ -73,9 +76,34 @@ public final class Trainer {
                     listener.onStep(steps, stepsInEpoch, latest[0], latest[1], stats.examples() / seconds);
                 }
             }
+            if (profile != null) {
+                profile.pause();
+            }
             device.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
             return new EpochStats(stats.examples(), steps, latest[0], latest[1], stats.examples() / seconds);
+        }
+    }
+
+    /** Sees each step's mean loss ({@code [1]}), logits and labels on the device, before the step's tape is freed. */
+    public interface StepObserver {
+        void observe(Tensor meanLoss, Tensor logits, Tensor labels);
+    }
+
+    /**
+     * One training step: upload {@code batch} as {@code imageShape}, forward, softmax-cross-entropy, backward,
+     * optimizer update. Nothing is read back to the host.
+     */
+    public void step(Batch batch, int[] imageShape, List<Tensor> params, StepObserver observer) {
+        try (Tape tape = new Tape(device)) {
+            Tensor x = tape.input(batch.images(), imageShape);
+            Tensor y = tape.input(batch.labels(), batch.size());
+            Tensor logits = model.forward(x, true);
+            Tensor loss = Losses.softmaxCrossEntropy(logits, y);
+            observer.observe(loss, logits, y);
+            loss.backward();
+            optimizer.step(params);
+            params.forEach(Tensor::clearGrad);
         }
     }
 
@@ -98,7 +126,7 @@ public final class Trainer {
         }
     }
 
-    private static int[] inputShape(int batch, Dataset data) {
+    static int[] inputShape(int batch, Dataset data) {
         return new int[] {batch, data.height(), data.width(), data.channels()};
     }
 

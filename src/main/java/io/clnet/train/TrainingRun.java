@@ -27,12 +27,16 @@ public final class TrainingRun {
 
     /** What the user asked for. */
     public record Settings(String model, String dataset, int epochs, int batch, float lr, String optimizer, float momentum,
-                           boolean nesterov, float weightDecay, long seed, int maxSteps, Path out, int validation) {
+                           boolean nesterov, float weightDecay, long seed, int maxSteps, Path out, int validation,
+                           boolean profile) {
     }
 
     /** How it went. */
     public record Result(int epochs, int steps, double trainImagesPerSecond, EpochStats test, History history) {
     }
+
+    /** Steps not profiled at the start of a run: JIT compilation and first-use kernel builds. */
+    static final int PROFILE_WARMUP_STEPS = 5;
 
     private TrainingRun() {
     }
@@ -62,6 +66,8 @@ public final class TrainingRun {
                 log.println("validation: the last " + validation.size() + " training images are held out");
             }
             Trainer trainer = new Trainer(model, optimizer, 20);
+            StepProfile profile = s.profile() ? new StepProfile(device, PROFILE_WARMUP_STEPS) : null;
+            trainer.profile(profile);
             History history = new History();
             double imagesPerSecond = 0;
             EpochStats test = null;
@@ -92,6 +98,9 @@ public final class TrainingRun {
             }
             if (test == null) {
                 test = trainer.evaluate(data.test(), 500);
+            }
+            if (profile != null) {
+                log.print(profile.table());
             }
             return new Result(history.rows().isEmpty() ? firstEpoch - 1 : history.rows().get(history.rows().size() - 1).epoch(),
                     steps, imagesPerSecond, test, history);

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MnistTrainingTest {
 
     private static TrainingRun.Result train(Device device, Datasets.TrainTest data, Path out) {
-        TrainingRun.Settings s = new TrainingRun.Settings("simple", "mnist", 1, 128, 0.02f, "sgd", 0f, false, 0f, 3, 200, out, 0);
+        TrainingRun.Settings s = new TrainingRun.Settings("simple", "mnist", 1, 128, 0.02f, "sgd", 0f, false, 0f, 3, 200, out, 0, false);
         return TrainingRun.run(s, device, data, null, new PrintStream(new ByteArrayOutputStream()), false);
     }
 

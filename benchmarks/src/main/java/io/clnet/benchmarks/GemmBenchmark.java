@@ -20,19 +20,25 @@ import java.util.concurrent.TimeUnit;
 /**
  * SGEMM {@code C[M][N] = A[M][K] * B[K][N]} per backend at the shapes a CNN's training step runs
  * (named {@code MxKxN}). GFLOP/s = 2*M*N*K / time; {@code benchmarks/run} prints it next to each row.
+ * Every shape runs untransposed, so the rows compare the GEMM kernels themselves.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class GemmBenchmark {
 
-    @Param({"cpu"})
+    @Param({"cpu", "opencl"})
     public String backend;
 
-    @Param({"512x512x512", "25088x800x64", "128x3136x1024"})
+    /**
+     * lenet and simple at batch 128: conv forward (M = batch*pixels, K = kernel*kernel*channels, N = filters),
+     * dense forward, backward-weights (M=64,K=25088,N=800) and backward-data (M=25088,K=64,N=800) of lenet's conv2.
+     */
+    @Param({"100352x9x8", "25088x72x16", "100352x25x32", "25088x800x64", "128x3136x1024", "64x25088x800", "25088x64x800",
+        "512x512x512"})
     public String shape;
 
     private Device device;

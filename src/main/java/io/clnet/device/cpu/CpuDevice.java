@@ -49,6 +49,11 @@ public final class CpuDevice extends BaseDevice<float[]> {
     }
 
     @Override
+    public double measurePeakGflops() {
+        return gemm.measurePeakGflops();
+    }
+
+    @Override
     public DeviceInfo info() {
         return info;
     }
@@ -173,6 +178,14 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected void runActivationForward(float[] out, float[] in, Activation act, float alpha, int length) {
+        if (act == Activation.RELU) { // the common case, in a loop the JIT vectorises
+            Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = in[i] > 0f ? in[i] : 0f;
+                }
+            });
+            return;
+        }
         Parallel.forRange(length, ELEMENTWISE_GRAIN / 8, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = act.forward(in[i], alpha);
@@ -182,6 +195,14 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected void runActivationBackward(float[] dIn, float[] dOut, float[] in, Activation act, float alpha, int length) {
+        if (act == Activation.RELU) {
+            Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    dIn[i] = in[i] > 0f ? dOut[i] : 0f;
+                }
+            });
+            return;
+        }
         Parallel.forRange(length, ELEMENTWISE_GRAIN / 8, (from, to) -> {
             for (int i = from; i < to; i++) {
                 dIn[i] = dOut[i] * act.derivative(in[i], alpha);

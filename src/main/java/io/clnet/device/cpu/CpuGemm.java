@@ -8,6 +8,24 @@ interface CpuGemm {
               float[] b, int bOffset, int ldb,
               float beta, float[] c, int cOffset, int ldc);
 
+    /**
+     * The machine's floating-point peak as this path can reach it, measured now: every core runs a short
+     * loop of independent FMAs. GEMM speed divided by this is the fraction of peak (MFU).
+     */
+    double measurePeakGflops();
+
+    /** Runs {@code perThread} on every core at once, {@code rounds} times; returns the best total GFLOP/s. */
+    static double bestRate(int rounds, double flopsPerThread, Runnable perThread) {
+        double best = 0;
+        for (int r = 0; r < rounds; r++) {
+            long start = System.nanoTime();
+            java.util.stream.IntStream.range(0, Parallel.THREADS).parallel().forEach(t -> perThread.run());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            best = Math.max(best, flopsPerThread * Parallel.THREADS / seconds / 1e9);
+        }
+        return best;
+    }
+
     /** Shown by {@code devices}: which path runs. */
     String description();
 

@@ -10,48 +10,49 @@ final class CpuWindowOps {
     }
 
     static void im2col(float[] cols, float[] image, Window2d w) {
-        int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), patch = w.patchCols();
+        int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), patch = w.patchCols(), run = w.kernelW() * ch;
         Parallel.forRange(w.patchRows(), grain(patch), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int n = r / (oh * ow), oy = r / ow % oh, ox = r % ow;
+                int ix0 = ox * w.strideW() - w.padW(), lo = Math.max(0, -ix0), hi = Math.min(w.kernelW(), w.width() - ix0);
                 int dst = r * patch;
-                for (int ky = 0; ky < w.kernelH(); ky++) {
+                // One kernel row of a patch is kernelW neighbouring pixels: one contiguous run of the image.
+                for (int ky = 0; ky < w.kernelH(); ky++, dst += run) {
                     int iy = oy * w.strideH() - w.padH() + ky;
-                    for (int kx = 0; kx < w.kernelW(); kx++, dst += ch) {
-                        int ix = ox * w.strideW() - w.padW() + kx;
-                        if (iy < 0 || iy >= w.height() || ix < 0 || ix >= w.width()) {
-                            Arrays.fill(cols, dst, dst + ch, 0f);
-                        } else {
-                            System.arraycopy(image, ((n * w.height() + iy) * w.width() + ix) * ch, cols, dst, ch);
-                        }
+                    if (iy < 0 || iy >= w.height() || hi <= lo) {
+                        Arrays.fill(cols, dst, dst + run, 0f);
+                        continue;
                     }
+                    Arrays.fill(cols, dst, dst + lo * ch, 0f);
+                    System.arraycopy(image, ((n * w.height() + iy) * w.width() + ix0 + lo) * ch, cols, dst + lo * ch, (hi - lo) * ch);
+                    Arrays.fill(cols, dst + hi * ch, dst + run, 0f);
                 }
             }
         });
     }
 
-    /** Gathers, per image row, every patch entry that read each pixel, in (ky, kx) order like the OpenCL kernel. */
+    /**
+     * Adds every patch entry back onto the pixel it was read from. Each image is one thread's, and its
+     * patches are visited in order, so the sums are the same on every run and any number of cores.
+     */
     static void col2im(float[] image, float[] cols, Window2d w) {
-        int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), patch = w.patchCols();
-        Parallel.forRange(w.batch() * w.height(), grain(w.width() * patch), (from, to) -> {
-            for (int row = from; row < to; row++) {
-                int n = row / w.height(), y = row % w.height();
-                for (int x = 0; x < w.width(); x++) {
-                    int dst = ((n * w.height() + y) * w.width() + x) * ch;
-                    Arrays.fill(image, dst, dst + ch, 0f);
-                    for (int ky = 0; ky < w.kernelH(); ky++) {
-                        int ty = y + w.padH() - ky;
-                        if (ty < 0 || ty % w.strideH() != 0 || ty / w.strideH() >= oh) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < w.kernelW(); kx++) {
-                            int tx = x + w.padW() - kx;
-                            if (tx < 0 || tx % w.strideW() != 0 || tx / w.strideW() >= ow) {
+        int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), patch = w.patchCols(), run = w.kernelW() * ch;
+        int imageLength = w.height() * w.width() * ch;
+        Parallel.forRange(w.batch(), 1, (from, to) -> {
+            Arrays.fill(image, from * imageLength, to * imageLength, 0f);
+            for (int n = from; n < to; n++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int ix0 = ox * w.strideW() - w.padW(), lo = Math.max(0, -ix0), hi = Math.min(w.kernelW(), w.width() - ix0);
+                        int src = ((n * oh + oy) * ow + ox) * patch;
+                        for (int ky = 0; ky < w.kernelH(); ky++, src += run) {
+                            int iy = oy * w.strideH() - w.padH() + ky;
+                            if (iy < 0 || iy >= w.height() || hi <= lo) {
                                 continue;
                             }
-                            int src = ((n * oh + ty / w.strideH()) * ow + tx / w.strideW()) * patch + (ky * w.kernelW() + kx) * ch;
-                            for (int c = 0; c < ch; c++) {
-                                image[dst + c] += cols[src + c];
+                            int dst = ((n * w.height() + iy) * w.width() + ix0 + lo) * ch, from2 = src + lo * ch, length = (hi - lo) * ch;
+                            for (int t = 0; t < length; t++) {
+                                image[dst + t] += cols[from2 + t];
                             }
                         }
                     }
@@ -60,19 +61,67 @@ final class CpuWindowOps {
         });
     }
 
+    /** Channel-innermost: each window tap is one contiguous run of channels. */
     static void maxPoolForward(float[] out, float[] in, Window2d w) {
+        int ch = w.channels();
         forEachWindow(w, (n, oy, ox, o) -> {
-            for (int c = 0; c < w.channels(); c++) {
-                out[o + c] = in[firstMaxIndex(in, w, n, oy, ox, c)];
+            boolean first = true;
+            for (int ky = 0; ky < w.kernelH(); ky++) {
+                for (int kx = 0; kx < w.kernelW(); kx++) {
+                    int i = pixel(w, n, oy, ox, ky, kx);
+                    if (i < 0) {
+                        continue;
+                    }
+                    if (first) {
+                        System.arraycopy(in, i, out, o, ch);
+                        first = false;
+                    } else {
+                        for (int c = 0; c < ch; c++) {
+                            float v = in[i + c];
+                            out[o + c] = v > out[o + c] ? v : out[o + c];
+                        }
+                    }
+                }
             }
         });
     }
 
-    /** Scatters each window's gradient to its first maximum; images are independent, so it runs per image. */
+    /**
+     * Scatters each window's gradient to its first maximum (the tap forward took). Images are independent,
+     * so each is one thread's; per window, the running maximum and its index are kept per channel.
+     */
     static void maxPoolBackward(float[] dIn, float[] dOut, float[] in, Window2d w) {
-        perImage(dIn, w, (n, oy, ox, o) -> {
-            for (int c = 0; c < w.channels(); c++) {
-                dIn[firstMaxIndex(in, w, n, oy, ox, c)] += dOut[o + c];
+        int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), imageLength = w.height() * w.width() * ch;
+        Parallel.forRange(w.batch(), 1, (from, to) -> {
+            Arrays.fill(dIn, from * imageLength, to * imageLength, 0f);
+            float[] best = new float[ch];
+            int[] at = new int[ch];
+            for (int n = from; n < to; n++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        boolean first = true;
+                        for (int ky = 0; ky < w.kernelH(); ky++) {
+                            for (int kx = 0; kx < w.kernelW(); kx++) {
+                                int i = pixel(w, n, oy, ox, ky, kx);
+                                if (i < 0) {
+                                    continue;
+                                }
+                                for (int c = 0; c < ch; c++) {
+                                    float v = in[i + c];
+                                    if (first || v > best[c]) {
+                                        best[c] = v;
+                                        at[c] = i + c;
+                                    }
+                                }
+                                first = false;
+                            }
+                        }
+                        int o = ((n * oh + oy) * ow + ox) * ch;
+                        for (int c = 0; c < ch; c++) {
+                            dIn[at[c]] += dOut[o + c];
+                        }
+                    }
+                }
             }
         });
     }
@@ -149,19 +198,6 @@ final class CpuWindowOps {
             return -1;
         }
         return ((n * w.height() + iy) * w.width() + ix) * w.channels();
-    }
-
-    private static int firstMaxIndex(float[] in, Window2d w, int n, int oy, int ox, int c) {
-        int best = -1;
-        for (int ky = 0; ky < w.kernelH(); ky++) {
-            for (int kx = 0; kx < w.kernelW(); kx++) {
-                int i = pixel(w, n, oy, ox, ky, kx);
-                if (i >= 0 && (best < 0 || in[i + c] > in[best])) {
-                    best = i + c;
-                }
-            }
-        }
-        return best;
     }
 
     private static int grain(int workPerItem) {

@@ -41,6 +41,31 @@ final class ScalarGemm implements CpuGemm {
         return trans ? a[offset + p * lda + i] : a[offset + i * lda + p];
     }
 
+    private static volatile double sink;
+
+    /** Without the Vector API the peak this path can reach is scalar FMAs: eight independent chains per core. */
+    @Override
+    public double measurePeakGflops() {
+        int iterations = 20_000_000;
+        fmaLoop(iterations / 10);
+        return CpuGemm.bestRate(3, 2.0 * 8 * iterations, () -> fmaLoop(iterations));
+    }
+
+    private static void fmaLoop(int iterations) {
+        float x = 0.999999f, y = 1e-7f, a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+        for (int i = 0; i < iterations; i++) {
+            a0 = Math.fma(a0, x, y);
+            a1 = Math.fma(a1, x, y);
+            a2 = Math.fma(a2, x, y);
+            a3 = Math.fma(a3, x, y);
+            a4 = Math.fma(a4, x, y);
+            a5 = Math.fma(a5, x, y);
+            a6 = Math.fma(a6, x, y);
+            a7 = Math.fma(a7, x, y);
+        }
+        sink = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
+    }
+
     @Override
     public String description() {
         return "scalar Java GEMM";

@@ -50,11 +50,20 @@ final class VectorGemm implements CpuGemm {
                 CpuGemm.scaleRows(c, cOffset, ldc, i0, i0 + rows, j0, j0 + cols, beta);
                 for (int p0 = 0; p0 < k; p0 += KC) {
                     int kc = Math.min(KC, k - p0);
-                    packA(scratch[0], a, aOffset, lda, transA, alpha, i0, rows, p0, kc);
+                    // Full 8-row panels of A are read where they lie (either orientation); only a ragged last
+                    // panel, or A scaled by alpha, is packed. Packing A cost as much as the FMAs when N is small.
+                    int direct = alpha == 1f ? rows / MR * MR : 0;
+                    packA(scratch[0], a, aOffset, lda, transA, alpha, i0 + direct, rows - direct, p0, kc);
                     packB(scratch[1], b, bOffset, ldb, transB, p0, kc, j0, cols);
+                    int rowStride = transA ? 1 : lda, kStride = transA ? lda : 1;
                     for (int jr = 0; jr < cols; jr += NR) {
                         for (int ir = 0; ir < rows; ir += MR) {
-                            micro(kc, scratch[0], ir * kc, scratch[1], jr * kc, scratch[2]);
+                            if (ir < direct) {
+                                int first = aOffset + (i0 + ir) * rowStride + p0 * kStride;
+                                micro(kc, a, first, rowStride, kStride, scratch[1], jr * kc, scratch[2]);
+                            } else {
+                                micro(kc, scratch[0], (ir - direct) * kc, 1, MR, scratch[1], jr * kc, scratch[2]);
+                            }
                             addBlock(c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr),
                                     scratch[2]);
                         }
@@ -110,39 +119,42 @@ final class VectorGemm implements CpuGemm {
     }
 
     /**
-     * {@code tmp[MR x NR] = Apanel * Bpanel} over {@code kc}, with the whole block in registers. The
+     * {@code tmp[MR x NR] = A block * Bpanel} over {@code kc}, with the whole block in registers. Element
+     * (r, p) of the A block is {@code a[ai + r*rs + p*ps]}: a packed panel ({@code rs=1, ps=MR}), rows of a
+     * row-major A ({@code rs=lda, ps=1}) or columns of a transposed one ({@code rs=1, ps=lda}). The
      * accumulators leave only through {@code intoArray}: handing them to any other code makes C2 box them,
      * which slowed this loop five times over.
      */
-    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] tmp) {
+    private static void micro(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] tmp) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+        int r1 = rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
+        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
             c60 = a6.fma(b0, c60);
             c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
         }
@@ -187,6 +199,38 @@ final class VectorGemm implements CpuGemm {
 
     private static int roundUp(int a, int multiple) {
         return ceilDiv(a, multiple) * multiple;
+    }
+
+    private static final int PEAK_ITERATIONS = 4_000_000;
+    private static volatile float sink;
+
+    @Override
+    public double measurePeakGflops() {
+        fmaLoop(PEAK_ITERATIONS / 10); // let C2 compile it first
+        return CpuGemm.bestRate(5, 2.0 * 12 * L * PEAK_ITERATIONS, () -> fmaLoop(PEAK_ITERATIONS));
+    }
+
+    /** Twelve independent FMA chains (enough to cover FMA latency on two pipes); the sum is kept so none is dropped. */
+    private static void fmaLoop(int iterations) {
+        FloatVector x = FloatVector.broadcast(S, 0.999999f), y = FloatVector.broadcast(S, 1e-7f);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+        FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        for (int i = 0; i < iterations; i++) {
+            a0 = a0.fma(x, y);
+            a1 = a1.fma(x, y);
+            a2 = a2.fma(x, y);
+            a3 = a3.fma(x, y);
+            a4 = a4.fma(x, y);
+            a5 = a5.fma(x, y);
+            a6 = a6.fma(x, y);
+            a7 = a7.fma(x, y);
+            a8 = a8.fma(x, y);
+            a9 = a9.fma(x, y);
+            a10 = a10.fma(x, y);
+            a11 = a11.fma(x, y);
+        }
+        sink = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).reduceLanes(
+                jdk.incubator.vector.VectorOperators.ADD);
     }
 
     @Override

@@ -14,7 +14,9 @@ import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_kernel;
+import org.jocl.cl_event;
 import org.jocl.cl_mem;
+import org.jocl.cl_queue_properties;
 
 import java.nio.file.Path;
 
@@ -34,6 +36,7 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     private final cl_context context;
     private final cl_command_queue queue;
     private final ProgramCache programs;
+    private final EventTimes eventTimes = new EventTimes();
     private boolean clBlastReady;
 
     private ClDevice(DeviceInfo info, ClPlatforms.Handle handle, cl_context context, cl_command_queue queue, Path cacheDir) {
@@ -71,7 +74,10 @@ public final class ClDevice extends BaseDevice<cl_mem> {
         cl_command_queue queue;
         try {
             context = clCreateContext(null, 1, new org.jocl.cl_device_id[] {handle.device()}, null, null, null);
-            queue = clCreateCommandQueueWithProperties(context, handle.device(), null, null);
+            // Profiling-enabled queue: timestamps cost little, and --profile needs them without reopening the device.
+            cl_queue_properties properties = new cl_queue_properties();
+            properties.addProperty(CL_QUEUE_PROPERTIES, CL_QUEUE_PROFILING_ENABLE);
+            queue = clCreateCommandQueueWithProperties(context, handle.device(), properties, null);
         } catch (CLException e) {
             throw new DeviceUnavailableException(ClErrors.describe("cannot create a context and queue on " + info.id(), e), e);
         }
@@ -90,6 +96,41 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     @Override
     public DeviceInfo info() {
         return info;
+    }
+
+    /**
+     * The best SGEMM rate of a few square CLBlast GEMMs, growing the size (1024 up to 4096) until one call
+     * takes at least 50 ms so launch overhead does not count.
+     */
+    @Override
+    public double measurePeakGflops() {
+        ensureClBlast();
+        double best = 0;
+        for (int size = 1024; size <= 4096; size *= 2) {
+            long elements = (long) size * size;
+            if (3 * elements * Sizeof.cl_float > info.memoryBytes() / 2) {
+                break;
+            }
+            double seconds = Double.MAX_VALUE;
+            try (Buffer a = allocate((int) elements); Buffer b = allocate((int) elements); Buffer c = allocate((int) elements)) {
+                fill(a, 0.5f, (int) elements);
+                fill(b, 0.25f, (int) elements);
+                for (int rep = 0; rep < 4; rep++) {
+                    finish();
+                    long start = System.nanoTime();
+                    gemm(false, false, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+                    finish();
+                    if (rep > 0) { // the first call of a size may tune or compile
+                        seconds = Math.min(seconds, (System.nanoTime() - start) / 1e9);
+                    }
+                }
+            }
+            best = Math.max(best, 2.0 * size * elements / seconds / 1e9);
+            if (seconds >= 0.05) {
+                break;
+            }
+        }
+        return best;
     }
 
     /** Programs compiled from source by this device (0 when every one came from the disk cache). */
@@ -115,12 +156,20 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     @Override
     public void finish() {
         clFinish(queue);
+        eventTimes.drainInto(profiler());
+    }
+
+    /** Each command reports its own device time through an event; the host clock would only see enqueueing. */
+    @Override
+    protected boolean timesOpsOnHost() {
+        return false;
     }
 
     @Override
     public void close() {
         try {
             clFinish(queue);
+            eventTimes.drainInto(profiler());
         } finally {
             super.close();
             programs.close();
@@ -162,13 +211,13 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     @Override
     protected void runUpload(cl_mem dst, int dstOffset, float[] src, int srcOffset, int length) {
         clEnqueueWriteBuffer(queue, dst, CL_TRUE, (long) dstOffset * Sizeof.cl_float, (long) length * Sizeof.cl_float,
-                Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float), 0, null, null);
+                Pointer.to(src).withByteOffset((long) srcOffset * Sizeof.cl_float), 0, null, eventTimes.command(profiledKind(), profiler()));
     }
 
     @Override
     protected void runDownload(float[] dst, int dstOffset, cl_mem src, int srcOffset, int length) {
         clEnqueueReadBuffer(queue, src, CL_TRUE, (long) srcOffset * Sizeof.cl_float, (long) length * Sizeof.cl_float,
-                Pointer.to(dst).withByteOffset((long) dstOffset * Sizeof.cl_float), 0, null, null);
+                Pointer.to(dst).withByteOffset((long) dstOffset * Sizeof.cl_float), 0, null, eventTimes.command(profiledKind(), profiler()));
     }
 
     // ---- GEMM ----------------------------------------------------------------------------------
@@ -178,8 +227,8 @@ public final class ClDevice extends BaseDevice<cl_mem> {
                            int strideA, cl_mem b, int bOffset, int ldb, int strideB, float beta, cl_mem c, int cOffset, int ldc,
                            int strideC, int batch) {
         ensureClBlast();
-        ClBlas.gemm(queue, transA, transB, m, n, k, alpha, a, aOffset, lda, strideA, b, bOffset, ldb, strideB,
-                beta, c, cOffset, ldc, strideC, batch);
+        eventTimes.span(profiledKind(), profiler(), queue, () -> ClBlas.gemm(queue, transA, transB, m, n, k, alpha,
+                a, aOffset, lda, strideA, b, bOffset, ldb, strideB, beta, c, cOffset, ldc, strideC, batch));
     }
 
     // ---- convolution and pooling ---------------------------------------------------------------
@@ -432,9 +481,13 @@ public final class ClDevice extends BaseDevice<cl_mem> {
                 throw new IllegalArgumentException("kernel argument " + i + " has unsupported type " + a);
             }
         }
+        cl_event event = eventTimes.command(profiledKind(), profiler());
         try {
-            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, local == 0 ? null : new long[] {local}, 0, null, null);
+            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, local == 0 ? null : new long[] {local}, 0, null, event);
         } catch (CLException e) {
+            if (event != null) {
+                eventTimes.discardLast();
+            }
             throw new IllegalStateException(ClErrors.describe("enqueueing a kernel on " + info.id(), e), e);
         }
     }

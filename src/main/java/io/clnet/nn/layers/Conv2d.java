@@ -40,6 +40,12 @@ public final class Conv2d implements Layer {
     }
 
     @Override
+    public long forwardMultiplyAdds(int[] input) {
+        int[] output = outputShape(input);
+        return (long) output[0] * output[1] * out * kernelH * kernelW * in;
+    }
+
+    @Override
     public void build(Device device, int[] input, Random random) {
         int fanIn = kernelH * kernelW * in;
         weight = Tensor.parameter(device, "weight", Init.heNormal(out * fanIn, fanIn, random), out, kernelH, kernelW, in);

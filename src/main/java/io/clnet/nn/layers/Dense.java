@@ -37,6 +37,11 @@ public final class Dense implements Layer {
     }
 
     @Override
+    public long forwardMultiplyAdds(int[] input) {
+        return (long) in * out;
+    }
+
+    @Override
     public void build(Device device, int[] input, Random random) {
         weight = Tensor.parameter(device, "weight", init.draw(out * in, in, out, random), out, in);
         bias = Tensor.parameter(device, "bias", new float[out], out);

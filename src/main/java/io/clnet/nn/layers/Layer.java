@@ -18,6 +18,14 @@ public interface Layer {
     /** The output shape for {@code input}; throws {@link IllegalArgumentException} naming the layer and both shapes. */
     int[] outputShape(int[] input);
 
+    /**
+     * Multiply-adds of one example's forward pass through this layer for {@code input}: what FLOP counts
+     * (and so MFU) are made of. Layers whose cost is not a product of weights and inputs count 0.
+     */
+    default long forwardMultiplyAdds(int[] input) {
+        return 0;
+    }
+
     /** Creates the parameters on {@code device}, drawing initial values from {@code random}. */
     default void build(Device device, int[] input, Random random) {
     }

@@ -1,0 +1,122 @@
+package io.clnet.train;
+
+import io.clnet.data.BatchLoader;
+import io.clnet.data.Dataset;
+import io.clnet.device.Buffer;
+import io.clnet.device.Device;
+import io.clnet.nn.Sequential;
+import io.clnet.nn.Tensor;
+import io.clnet.nn.optim.Sgd;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains one built-in model on one device for a fixed number of steps and measures it: what {@code compare}
+ * runs per (device, model). Every device gets the same seed, the same batches in the same order and the
+ * same optimizer (SGD, lr 0.01, momentum 0.9), so losses and final parameters can be compared across
+ * devices. Warm-up steps run first and are not timed; each step's loss is kept on the device and read once
+ * at the end.
+ */
+public final class SpeedRun {
+
+    /** One measured run. {@code losses} has one entry per step, warm-up included. */
+    public record Result(String device, String model, int batch, int warmupSteps, int steps, double seconds,
+                         double trainingFlopsPerImage, float[] losses, List<float[]> parameters, String profile,
+                         long allocationsWhileTimed, long uploadsWhileTimed, long downloadsWhileTimed) {
+
+        public double imagesPerSecond() {
+            return (double) steps * batch / seconds;
+        }
+
+        public double msPerStep() {
+            return seconds * 1e3 / steps;
+        }
+
+        public double achievedGflops() {
+            return imagesPerSecond() * trainingFlopsPerImage / 1e9;
+        }
+    }
+
+    private SpeedRun() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@code data} has fewer than {@code warmup + steps} batches
+     */
+    public static Result run(Device device, String modelName, Dataset data, int batch, int warmup, int steps, long seed,
+                             boolean profile) {
+        int available = data.size() / batch;
+        if (warmup + steps > available) {
+            throw new IllegalArgumentException(data.name() + " has " + available + " full batches of " + batch + ": ask for at most "
+                    + (available - warmup) + " steps after " + warmup + " warm-up steps");
+        }
+        Sequential model = Models.byName(modelName).build(device, seed);
+        Sgd optimizer = new Sgd(0.01f, 0.9f, false, 0f);
+        Trainer trainer = new Trainer(model, optimizer, Integer.MAX_VALUE);
+        StepProfile profiler = profile ? new StepProfile(device, warmup) : null;
+        int total = warmup + steps;
+        List<Tensor> params = model.parameters();
+        try (Buffer losses = device.allocate(total); BatchLoader batches = new BatchLoader(data, batch, true, seed)) {
+            long start = 0, allocations = 0, uploads = 0, downloads = 0;
+            for (int i = 0; i < total; i++) {
+                if (i == warmup) {
+                    device.finish();
+                    allocations = device.backendAllocations();
+                    uploads = device.uploads();
+                    downloads = device.downloads();
+                    start = System.nanoTime();
+                }
+                if (profiler != null) {
+                    profiler.beforeStep();
+                }
+                int index = i;
+                trainer.step(batches.next(), Trainer.inputShape(batch, data), params,
+                        (loss, logits, labels) -> device.copy(losses, index, loss.data(), 0, 1));
+                if (profiler != null) {
+                    profiler.afterStep();
+                }
+            }
+            device.finish();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            allocations = device.backendAllocations() - allocations;
+            uploads = device.uploads() - uploads;
+            downloads = device.downloads() - downloads;
+            String table = profiler == null ? null : profiler.table();
+            float[] lossValues = new float[total];
+            device.download(lossValues, 0, losses, 0, total);
+            List<float[]> finalParams = new ArrayList<>();
+            params.forEach(p -> finalParams.add(p.toHost()));
+            return new Result(device.info().id(), modelName, batch, warmup, steps, seconds, model.trainingFlopsPerExample(), lossValues,
+                    finalParams, table, allocations, uploads, downloads);
+        } finally {
+            optimizer.release();
+            model.release();
+        }
+    }
+
+    /** {@code max over steps of |loss - reference loss| / |reference loss|}. */
+    public static double lossDifference(Result run, Result reference) {
+        double worst = 0;
+        for (int i = 0; i < run.losses().length; i++) {
+            double ref = reference.losses()[i];
+            worst = Math.max(worst, Math.abs(run.losses()[i] - ref) / Math.max(Math.abs(ref), 1e-12));
+        }
+        return worst;
+    }
+
+    /** {@code max over parameter tensors of max|p - reference p| / max|reference p|}. */
+    public static double parameterDifference(Result run, Result reference) {
+        double worst = 0;
+        for (int t = 0; t < run.parameters().size(); t++) {
+            float[] p = run.parameters().get(t), ref = reference.parameters().get(t);
+            double diff = 0, scale = 1e-12;
+            for (int i = 0; i < p.length; i++) {
+                diff = Math.max(diff, Math.abs(p[i] - ref[i]));
+                scale = Math.max(scale, Math.abs(ref[i]));
+            }
+            worst = Math.max(worst, diff / scale);
+        }
+        return worst;
+    }
+}
