@@ -109,6 +109,32 @@ class TrainCommandTest {
     }
 
     @Test
+    void aNanLossStopsWithOneLineAndKeepsTheLastGoodCheckpoint(@TempDir Path tmp) throws Exception {
+        Path data = SyntheticMnist.write(Files.createDirectory(tmp.resolve("data")), 128, 32, 4);
+        Path out = tmp.resolve("run");
+        String[] common = {"--model", "mlp", "--data", data.toString(), "--batch", "32", "--device", "cpu", "--out", out.toString()};
+        assertEquals(0, clnet(concat(common, "train", "--epochs", "1")).exit());
+        Path good = out.resolve("checkpoint-epoch1.clnet");
+        byte[] goodBytes = Files.readAllBytes(good);
+        // A checkpoint whose output bias has a NaN (ReLU would hide one inside the network): the next
+        // epoch's logits, and so its loss, are NaN from its first step.
+        Checkpoint c = Checkpoint.read(good);
+        Map<String, float[]> arrays = new java.util.LinkedHashMap<>(c.arrays());
+        float[] bias = arrays.get("param.5").clone();
+        bias[0] = Float.NaN;
+        arrays.put("param.5", bias);
+        Path poisoned = tmp.resolve("poisoned.clnet");
+        new Checkpoint(c.settings(), arrays).write(poisoned);
+
+        Run r = clnet(concat(common, "train", "--epochs", "3", "--resume", poisoned.toString()));
+        assertEquals(1, r.exit(), r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("the training loss became NaN by step") && r.err().contains("the last good checkpoint is kept"), r.err());
+        assertArrayEquals(goodBytes, Files.readAllBytes(good), "the last good checkpoint is untouched");
+        assertTrue(Files.notExists(out.resolve("checkpoint-epoch2.clnet")), "no checkpoint is written from a diverged epoch");
+    }
+
+    @Test
     void badFlagsExitTwoWithOneLine() {
         Run r = clnet("train", "--epochs", "zero");
         assertEquals(2, r.exit());

@@ -47,7 +47,9 @@ final class VectorGemm implements CpuGemm {
             for (int t = from; t < to; t++) {
                 int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
                 int rows = Math.min(tileM, m - i0), cols = Math.min(tileN, n - j0);
-                CpuGemm.scaleRows(c, cOffset, ldc, i0, i0 + rows, j0, j0 + cols, beta);
+                if (beta != 0f) {
+                    CpuGemm.scaleRows(c, cOffset, ldc, i0, i0 + rows, j0, j0 + cols, beta);
+                }
                 for (int p0 = 0; p0 < k; p0 += KC) {
                     int kc = Math.min(KC, k - p0);
                     // Full 8-row panels of A are read where they lie (either orientation); only a ragged last
@@ -64,8 +66,10 @@ final class VectorGemm implements CpuGemm {
                             } else {
                                 micro(kc, scratch[0], (ir - direct) * kc, 1, MR, scratch[1], jr * kc, scratch[2]);
                             }
+                            // With beta = 0 the first k-slice stores its block (NaNs in C are overwritten too):
+                            // no pass to clear C, and no read of it, which matters when K is small.
                             addBlock(c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr),
-                                    scratch[2]);
+                                    scratch[2], beta == 0f && p0 == 0);
                         }
                     }
                 }
@@ -176,19 +180,24 @@ final class VectorGemm implements CpuGemm {
         c71.intoArray(tmp, 7 * NR + L);
     }
 
-    /** {@code C[rows x cols] += tmp[MR x NR]}, vectorised for a full block. */
-    private static void addBlock(float[] c, int ci, int ldc, int rows, int cols, float[] tmp) {
+    /** {@code C[rows x cols] += tmp[MR x NR]} (or {@code =} when {@code store}), vectorised for a full block. */
+    private static void addBlock(float[] c, int ci, int ldc, int rows, int cols, float[] tmp, boolean store) {
         if (cols == NR) {
             for (int r = 0; r < rows; r++) {
                 int row = ci + r * ldc;
-                FloatVector.fromArray(S, c, row).add(FloatVector.fromArray(S, tmp, r * NR)).intoArray(c, row);
-                FloatVector.fromArray(S, c, row + L).add(FloatVector.fromArray(S, tmp, r * NR + L)).intoArray(c, row + L);
+                FloatVector t0 = FloatVector.fromArray(S, tmp, r * NR), t1 = FloatVector.fromArray(S, tmp, r * NR + L);
+                if (!store) {
+                    t0 = t0.add(FloatVector.fromArray(S, c, row));
+                    t1 = t1.add(FloatVector.fromArray(S, c, row + L));
+                }
+                t0.intoArray(c, row);
+                t1.intoArray(c, row + L);
             }
             return;
         }
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < cols; j++) {
-                c[ci + r * ldc + j] += tmp[r * NR + j];
+                c[ci + r * ldc + j] = store ? tmp[r * NR + j] : c[ci + r * ldc + j] + tmp[r * NR + j];
             }
         }
     }
