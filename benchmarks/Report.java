@@ -29,8 +29,8 @@ public class Report {
             if (model != null && unit.equals("ms/op")) {
                 gflops = String.format("%.0f img/s", 128 / (score * 1e-3));
             }
-            if (shape != null && shape.matches("\\d+x\\d+x\\d+") && unit.equals("ms/op")) {
-                String[] mkn = shape.split("x");
+            if (shape != null && shape.matches("\\d+x\\d+x\\d+(-[NT]{2})?") && unit.equals("ms/op")) {
+                String[] mkn = shape.split("-")[0].split("x");
                 double flops = 2.0 * Double.parseDouble(mkn[0]) * Double.parseDouble(mkn[1]) * Double.parseDouble(mkn[2]);
                 gflops = String.format("%.1f", flops / (score * 1e-3) / 1e9);
             }

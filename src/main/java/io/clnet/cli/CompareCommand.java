@@ -111,6 +111,8 @@ public final class CompareCommand {
         row.put("mfu", round(r.achievedGflops() / peak, 4));
         row.put("loss_rel_diff", ref == null ? null : SpeedRun.lossDifference(r, ref));
         row.put("param_rel_diff", ref == null ? null : SpeedRun.parameterDifference(r, ref));
+        double firstStep = ref == null ? Double.NaN : SpeedRun.firstStepDifference(r, ref);
+        row.put("first_step_rel_diff", Double.isNaN(firstStep) ? null : firstStep);
         row.put("reference", ref == null ? null : ref.device());
         row.put("final_loss", (double) r.losses()[r.losses().length - 1]);
         row.put("device_allocations_timed", r.allocationsWhileTimed());
@@ -121,14 +123,15 @@ public final class CompareCommand {
 
     static String table(List<Map<String, Object>> rows) {
         StringBuilder sb = new StringBuilder();
-        String header = "%-14s %-7s %10s %9s %8s %9s %8s %6s %10s %10s%n";
+        String header = "%-14s %-7s %10s %9s %8s %9s %8s %6s %10s %10s %10s%n";
         sb.append(String.format(Locale.ROOT, header, "device", "model", "images/s", "ms/step", "speedup", "GFLOP/s", "peak", "MFU",
-                "loss diff", "param diff"));
+                "loss diff", "param diff", "step-1 diff"));
         for (Map<String, Object> r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-14s %-7s %10.1f %9.2f %8s %9.2f %8.1f %5.1f%% %10s %10s%n", r.get("device"),
+            sb.append(String.format(Locale.ROOT, "%-14s %-7s %10.1f %9.2f %8s %9.2f %8.1f %5.1f%% %10s %10s %10s%n", r.get("device"),
                     r.get("model"), (Double) r.get("images_per_s"), (Double) r.get("ms_per_step"), orDash(r.get("speedup_vs_cpu"), "%.2fx"),
                     (Double) r.get("gflops"), (Double) r.get("peak_gflops"), 100 * (Double) r.get("mfu"),
-                    orDash(r.get("loss_rel_diff"), "%.2e"), orDash(r.get("param_rel_diff"), "%.2e")));
+                    orDash(r.get("loss_rel_diff"), "%.2e"), orDash(r.get("param_rel_diff"), "%.2e"),
+                    orDash(r.get("first_step_rel_diff"), "%.2e")));
         }
         return sb.toString();
     }

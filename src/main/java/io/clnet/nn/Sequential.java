@@ -1,7 +1,9 @@
 package io.clnet.nn;
 
 import io.clnet.device.Device;
+import io.clnet.nn.layers.ActivationLayer;
 import io.clnet.nn.layers.Layer;
+import io.clnet.nn.layers.Pool2d;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +52,17 @@ public final class Sequential implements Model {
         return this;
     }
 
+    /**
+     * ReLU followed by max pooling runs as pooling, then ReLU: max and ReLU commute, so the output is the
+     * same bit for bit, and ReLU then touches a quarter as much memory (for 2x2 pools). The gradients are
+     * the same too: where a window's maximum is positive both route it to the first maximum, and where
+     * it is not, ReLU's zero derivative stops it either way.
+     */
+    private boolean reluThenMaxPool(int i) {
+        return i + 1 < layers.size() && layers.get(i) instanceof ActivationLayer && ((ActivationLayer) layers.get(i)).isRelu()
+                && layers.get(i + 1) instanceof Pool2d && ((Pool2d) layers.get(i + 1)).isMax();
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean training) {
         if (device == null) {
@@ -61,8 +74,13 @@ public final class Sequential implements Model {
                     + Arrays.toString(expected));
         }
         Tensor h = x;
-        for (Layer layer : layers) {
-            h = layer.forward(h, training);
+        for (int i = 0; i < layers.size(); i++) {
+            if (reluThenMaxPool(i)) {
+                h = layers.get(i).forward(layers.get(i + 1).forward(h, training), training);
+                i++;
+            } else {
+                h = layers.get(i).forward(h, training);
+            }
         }
         return h;
     }

@@ -20,9 +20,13 @@ import java.util.List;
  */
 public final class SpeedRun {
 
-    /** One measured run. {@code losses} has one entry per step, warm-up included. */
+    /**
+     * One measured run. {@code losses} has one entry per step, warm-up included; {@code firstStepParameters}
+     * are the parameters after the first step (read during warm-up; empty without warm-up steps).
+     */
     public record Result(String device, String model, int batch, int warmupSteps, int steps, double seconds,
-                         double trainingFlopsPerImage, float[] losses, List<float[]> parameters, String profile,
+                         double trainingFlopsPerImage, float[] losses, List<float[]> firstStepParameters,
+                         List<float[]> parameters, String profile,
                          long allocationsWhileTimed, long uploadsWhileTimed, long downloadsWhileTimed) {
 
         public double imagesPerSecond() {
@@ -57,6 +61,7 @@ public final class SpeedRun {
         StepProfile profiler = profile ? new StepProfile(device, warmup) : null;
         int total = warmup + steps;
         List<Tensor> params = model.parameters();
+        List<float[]> firstStep = new ArrayList<>();
         try (Buffer losses = device.allocate(total); BatchLoader batches = new BatchLoader(data, batch, true, seed)) {
             long start = 0, allocations = 0, uploads = 0, downloads = 0;
             for (int i = 0; i < total; i++) {
@@ -76,6 +81,9 @@ public final class SpeedRun {
                 if (profiler != null) {
                     profiler.afterStep();
                 }
+                if (i == 0 && warmup > 0) {
+                    params.forEach(p -> firstStep.add(p.toHost()));
+                }
             }
             device.finish();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -88,17 +96,38 @@ public final class SpeedRun {
             List<float[]> finalParams = new ArrayList<>();
             params.forEach(p -> finalParams.add(p.toHost()));
             return new Result(device.info().id(), modelName, batch, warmup, steps, seconds, model.trainingFlopsPerExample(), lossValues,
-                    finalParams, table, allocations, uploads, downloads);
+                    firstStep, finalParams, table, allocations, uploads, downloads);
         } finally {
             optimizer.release();
             model.release();
         }
     }
 
-    /** {@code max over steps of |loss - reference loss| / |reference loss|}. */
+    /**
+     * {@code max over steps of |loss - reference loss| / |reference loss|}. Over many steps this measures
+     * drift as well as kernels: float sums in another order change the last bits, and training (a max-pool
+     * window whose two largest values swap, a ReLU at zero) can turn that into a different route for a
+     * gradient; two CPU GEMMs drift apart as much as CPU and OpenCL do. {@link #firstStepDifference}
+     * isolates the kernels.
+     */
     public static double lossDifference(Result run, Result reference) {
+        return lossDifference(run, reference, run.losses().length);
+    }
+
+    /**
+     * The larger of the first loss's relative difference (forward pass only) and the parameter difference
+     * after the first step (one forward, backward and update from identical weights); NaN without warm-up.
+     */
+    public static double firstStepDifference(Result run, Result reference) {
+        if (run.firstStepParameters().isEmpty() || reference.firstStepParameters().isEmpty()) {
+            return Double.NaN;
+        }
+        return Math.max(lossDifference(run, reference, 1), parameterDifference(run.firstStepParameters(), reference.firstStepParameters()));
+    }
+
+    private static double lossDifference(Result run, Result reference, int steps) {
         double worst = 0;
-        for (int i = 0; i < run.losses().length; i++) {
+        for (int i = 0; i < steps; i++) {
             double ref = reference.losses()[i];
             worst = Math.max(worst, Math.abs(run.losses()[i] - ref) / Math.max(Math.abs(ref), 1e-12));
         }
@@ -107,9 +136,13 @@ public final class SpeedRun {
 
     /** {@code max over parameter tensors of max|p - reference p| / max|reference p|}. */
     public static double parameterDifference(Result run, Result reference) {
+        return parameterDifference(run.parameters(), reference.parameters());
+    }
+
+    private static double parameterDifference(List<float[]> run, List<float[]> reference) {
         double worst = 0;
-        for (int t = 0; t < run.parameters().size(); t++) {
-            float[] p = run.parameters().get(t), ref = reference.parameters().get(t);
+        for (int t = 0; t < run.size(); t++) {
+            float[] p = run.get(t), ref = reference.get(t);
             double diff = 0, scale = 1e-12;
             for (int i = 0; i < p.length; i++) {
                 diff = Math.max(diff, Math.abs(p[i] - ref[i]));

@@ -35,6 +35,7 @@ class CompareCommandTest {
             assertTrue(number(row, "mfu") > 0 && number(row, "mfu") < 1.5, row);
             assertTrue(number(row, "loss_rel_diff") < 1e-4, row);
             assertTrue(number(row, "param_rel_diff") < 1e-3, row);
+            assertTrue(number(row, "first_step_rel_diff") < 1e-5, row);
             assertEquals(0, number(row, "device_allocations_timed"), row);
             assertEquals(2.0, number(row, "uploads_per_step"), row);
             assertEquals(0, number(row, "downloads_timed"), row);

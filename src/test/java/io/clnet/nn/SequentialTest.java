@@ -33,6 +33,58 @@ class SequentialTest {
     }
 
     @Test
+    void reluBeforeMaxPoolRunsAfterItWithTheSameOutputAndGradients() {
+        try (CpuDevice d = new CpuDevice()) {
+            int[] input = {9, 9, 2};
+            // Sequential swaps ReLU and max pooling; GraphModel runs the layers as written.
+            Sequential swapped = new Sequential(input, new Conv2d(2, 5, 3, 1, 1), ActivationLayer.relu(), Pool2d.max(2),
+                    new Flatten(), new Dense(80, 3)).build(d, 9);
+            GraphModel.Builder g = new GraphModel.Builder(input);
+            GraphModel.Node h = g.apply(Pool2d.max(2), g.apply(ActivationLayer.relu(), g.apply(new Conv2d(2, 5, 3, 1, 1), g.input())));
+            GraphModel asWritten = g.output(g.apply(new Dense(80, 3), g.apply(new Flatten(), h))).build(d, 9);
+            // A negative conv bias makes many windows all-negative: the case where the two orders' gradient
+            // routes differ (first tap vs none) before ReLU's zero derivative stops both.
+            for (Model m : new Model[] {swapped, asWritten}) {
+                m.parameters().get(1).load(new float[] {-1f, -1f, -1f, -1f, -1f});
+            }
+            java.util.Random r = new java.util.Random(4);
+            float[] x = new float[3 * 81 * 2];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            float[][] outputs = new float[2][], inputGrads = new float[2][];
+            java.util.List<float[]> paramGrads = new java.util.ArrayList<>();
+            Model[] models = {swapped, asWritten};
+            for (int m = 0; m < 2; m++) {
+                try (Tape tape = new Tape(d)) {
+                    Tensor in = tape.variable(x, 3, 9, 9, 2);
+                    Tensor logits = models[m].forward(in, true);
+                    Losses.softmaxCrossEntropy(logits, tape.input(new float[] {0, 2, 1}, 3)).backward();
+                    outputs[m] = logits.toHost();
+                    inputGrads[m] = in.gradToHost();
+                    for (Tensor p : models[m].parameters()) {
+                        paramGrads.add(p.gradToHost());
+                        p.clearGrad();
+                    }
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(outputs[1], outputs[0]);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(inputGrads[1], inputGrads[0]);
+            int n = swapped.parameters().size();
+            for (int i = 0; i < n; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(paramGrads.get(n + i), paramGrads.get(i), "parameter " + i);
+            }
+            int zeroFeatures = 0;
+            for (float v : paramGrads.get(2)) { // dense weights: a zero column for each pooled feature that is 0
+                zeroFeatures += v == 0f ? 1 : 0;
+            }
+            assertTrue(zeroFeatures > 0, "some windows have no positive value");
+            swapped.release();
+            asWritten.release();
+        }
+    }
+
+    @Test
     void summaryListsOutputShapesAndParameterCounts() {
         try (CpuDevice d = new CpuDevice(false)) {
             Sequential simple = Models.byName("simple").build(d, 1);

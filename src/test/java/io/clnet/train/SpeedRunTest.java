@@ -84,6 +84,8 @@ class SpeedRunTest {
         assertTrue(ref.losses()[7] < ref.losses()[0], "the loss goes down: " + java.util.Arrays.toString(ref.losses()));
         assertTrue(SpeedRun.lossDifference(cl, ref) < 1e-4, "loss difference " + SpeedRun.lossDifference(cl, ref));
         assertTrue(SpeedRun.parameterDifference(cl, ref) < 1e-3, "parameter difference " + SpeedRun.parameterDifference(cl, ref));
+        assertTrue(SpeedRun.firstStepDifference(cl, ref) < 1e-5, "first step difference " + SpeedRun.firstStepDifference(cl, ref));
+        assertTrue(SpeedRun.firstStepDifference(cl, ref) > 0, "the backends' GEMMs sum in different orders, so some bits differ");
     }
 
     @Test

@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * SGEMM {@code C[M][N] = A[M][K] * B[K][N]} per backend at the shapes a CNN's training step runs
  * (named {@code MxKxN}). GFLOP/s = 2*M*N*K / time; {@code benchmarks/run} prints it next to each row.
- * Every shape runs untransposed, so the rows compare the GEMM kernels themselves.
+ * A plain shape runs untransposed; a suffix {@code -TN}/{@code -NT}/{@code -TT} transposes A and/or B as a
+ * training step stores them (conv and dense forward read the weights transposed, backward-weights reads
+ * the output gradient transposed).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,16 +40,20 @@ public class GemmBenchmark {
      * dense forward, backward-weights (M=64,K=25088,N=800) and backward-data (M=25088,K=64,N=800) of lenet's conv2.
      */
     @Param({"100352x9x8", "25088x72x16", "100352x25x32", "25088x800x64", "128x3136x1024", "64x25088x800", "25088x64x800",
-        "512x512x512"})
+        "512x512x512", "25088x800x64-NT", "64x25088x800-TN", "128x3136x1024-NT"})
     public String shape;
 
     private Device device;
     private Buffer a, b, c;
     private int m, n, k;
+    private boolean transA, transB;
 
     @Setup
     public void setUp() {
-        String[] mkn = shape.split("x");
+        String[] parts = shape.split("-");
+        String[] mkn = parts[0].split("x");
+        transA = parts.length > 1 && parts[1].charAt(0) == 'T';
+        transB = parts.length > 1 && parts[1].charAt(1) == 'T';
         m = Integer.parseInt(mkn[0]);
         k = Integer.parseInt(mkn[1]);
         n = Integer.parseInt(mkn[2]);
@@ -59,7 +65,7 @@ public class GemmBenchmark {
 
     @Benchmark
     public void sgemm() {
-        device.gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        device.gemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
         device.finish();
     }
 

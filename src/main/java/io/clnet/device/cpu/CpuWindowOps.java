@@ -61,7 +61,10 @@ final class CpuWindowOps {
         });
     }
 
-    /** Channel-innermost: each window tap is one contiguous run of channels. */
+    /**
+     * Channel-innermost: each window tap is one contiguous run of channels. {@code Math.max} rather than a
+     * comparison: it compiles without branches, which on real activations are taken at random.
+     */
     static void maxPoolForward(float[] out, float[] in, Window2d w) {
         int ch = w.channels();
         forEachWindow(w, (n, oy, ox, o) -> {
@@ -77,8 +80,7 @@ final class CpuWindowOps {
                         first = false;
                     } else {
                         for (int c = 0; c < ch; c++) {
-                            float v = in[i + c];
-                            out[o + c] = v > out[o + c] ? v : out[o + c];
+                            out[o + c] = Math.max(out[o + c], in[i + c]);
                         }
                     }
                 }
@@ -87,18 +89,26 @@ final class CpuWindowOps {
     }
 
     /**
-     * Scatters each window's gradient to its first maximum (the tap forward took). Images are independent,
-     * so each is one thread's; per window, the running maximum and its index are kept per channel.
+     * Routes each window's gradient to the first tap holding its maximum (the tap forward took). Images are
+     * independent, so each is one thread's. Per window: the maximum per channel, then one pass over the
+     * taps in order where a bit mask, not a branch, picks the first tap equal to it, because on real
+     * activations such branches go either way at random. Windows that tile the image exactly (2x2 stride
+     * 2 on even sizes) write every dIn element once; others add into a zeroed dIn.
      */
     static void maxPoolBackward(float[] dIn, float[] dOut, float[] in, Window2d w) {
         int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), imageLength = w.height() * w.width() * ch;
+        boolean tiles = w.strideH() == w.kernelH() && w.strideW() == w.kernelW() && w.padH() == 0 && w.padW() == 0
+                && oh * w.strideH() == w.height() && ow * w.strideW() == w.width();
         Parallel.forRange(w.batch(), 1, (from, to) -> {
-            Arrays.fill(dIn, from * imageLength, to * imageLength, 0f);
+            if (!tiles) {
+                Arrays.fill(dIn, from * imageLength, to * imageLength, 0f);
+            }
             float[] best = new float[ch];
-            int[] at = new int[ch];
+            int[] left = new int[ch];
             for (int n = from; n < to; n++) {
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
+                        int o = ((n * oh + oy) * ow + ox) * ch;
                         boolean first = true;
                         for (int ky = 0; ky < w.kernelH(); ky++) {
                             for (int kx = 0; kx < w.kernelW(); kx++) {
@@ -106,19 +116,35 @@ final class CpuWindowOps {
                                 if (i < 0) {
                                     continue;
                                 }
-                                for (int c = 0; c < ch; c++) {
-                                    float v = in[i + c];
-                                    if (first || v > best[c]) {
-                                        best[c] = v;
-                                        at[c] = i + c;
+                                if (first) {
+                                    System.arraycopy(in, i, best, 0, ch);
+                                    first = false;
+                                } else {
+                                    for (int c = 0; c < ch; c++) {
+                                        best[c] = Math.max(best[c], in[i + c]);
                                     }
                                 }
-                                first = false;
                             }
                         }
-                        int o = ((n * oh + oy) * ow + ox) * ch;
-                        for (int c = 0; c < ch; c++) {
-                            dIn[at[c]] += dOut[o + c];
+                        Arrays.fill(left, -1);
+                        for (int ky = 0; ky < w.kernelH(); ky++) {
+                            for (int kx = 0; kx < w.kernelW(); kx++) {
+                                int i = pixel(w, n, oy, ox, ky, kx);
+                                if (i < 0) {
+                                    continue;
+                                }
+                                for (int c = 0; c < ch; c++) {
+                                    int e = Float.floatToRawIntBits(in[i + c]) ^ Float.floatToRawIntBits(best[c]);
+                                    int take = ~((e | -e) >> 31) & left[c]; // all ones at the first tap equal to the maximum
+                                    left[c] &= ~take;
+                                    float g = Float.intBitsToFloat(Float.floatToRawIntBits(dOut[o + c]) & take);
+                                    if (tiles) {
+                                        dIn[i + c] = g;
+                                    } else {
+                                        dIn[i + c] += g;
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -14,6 +14,11 @@ public final class ActivationLayer implements Layer {
         this.alpha = alpha;
     }
 
+    /** True for ReLU, which commutes with max pooling (see {@link io.clnet.nn.Sequential#forward}). */
+    public boolean isRelu() {
+        return activation == Activation.RELU;
+    }
+
     public static ActivationLayer relu() {
         return new ActivationLayer(Activation.RELU, 0f);
     }

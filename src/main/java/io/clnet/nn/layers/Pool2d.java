@@ -22,6 +22,10 @@ public final class Pool2d implements Layer {
         this.padW = padW;
     }
 
+    public boolean isMax() {
+        return max;
+    }
+
     /** {@code k x k} max pooling with stride {@code k}. */
     public static Pool2d max(int k) {
         return new Pool2d(true, k, k, k, k, 0, 0);
