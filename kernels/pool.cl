@@ -1,5 +1,7 @@
 // Max, average and global-average pooling, forward and backward, on channels-last images [n][h][w][c].
 // Backward kernels gather (one work-item per input element) instead of scattering, so no atomics.
+// Window kernels run on a 3-D range (channels, x, batch * y) of the image they write, so a work-item
+// finds its place with one division and neighbouring work-items touch neighbouring channels.
 #include "common.h"
 
 #define WINDOW_ARGS int height, int width, int channels, int kernel_h, int kernel_w, \
@@ -36,21 +38,17 @@ inline int last_window(int y, int pad, int stride, int out) {
     return min((y + pad) / stride, out - 1);
 }
 
-__kernel void max_pool_forward(__global float* out, __global const float* in, int total, WINDOW_ARGS) {
-    int i = get_global_id(0);
-    if (i >= total) return;
-    int c = i % channels, ox = i / channels % out_w, oy = i / (channels * out_w) % out_h;
-    int n = i / (channels * out_w * out_h);
-    out[i] = in[first_max(in, n, oy, ox, c, height, width, channels, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w,
+__kernel void max_pool_forward(__global float* out, __global const float* in, WINDOW_ARGS) {
+    int c = get_global_id(0), ox = get_global_id(1), noy = get_global_id(2);
+    int oy = noy % out_h, n = noy / out_h;
+    out[(noy * out_w + ox) * channels + c] = in[first_max(in, n, oy, ox, c, height, width, channels, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w,
                           out_h, out_w)];
 }
 
-__kernel void max_pool_backward(__global float* d_in, __global const float* d_out, __global const float* in, int total,
-                                WINDOW_ARGS) {
-    int i = get_global_id(0);
-    if (i >= total) return;
-    int c = i % channels, x = i / channels % width, y = i / (channels * width) % height;
-    int n = i / (channels * width * height);
+__kernel void max_pool_backward(__global float* d_in, __global const float* d_out, __global const float* in, WINDOW_ARGS) {
+    int c = get_global_id(0), x = get_global_id(1), ny = get_global_id(2);
+    int y = ny % height, n = ny / height;
+    int i = (ny * width + x) * channels + c;
     float sum = 0.0f;
     for (int oy = first_window(y, pad_h, kernel_h, stride_h); oy <= last_window(y, pad_h, stride_h, out_h); oy++) {
         for (int ox = first_window(x, pad_w, kernel_w, stride_w); ox <= last_window(x, pad_w, stride_w, out_w); ox++) {
@@ -64,11 +62,10 @@ __kernel void max_pool_backward(__global float* d_in, __global const float* d_ou
 }
 
 // Padded positions count as zeros: the divisor is always kernel_h * kernel_w.
-__kernel void avg_pool_forward(__global float* out, __global const float* in, int total, WINDOW_ARGS) {
-    int i = get_global_id(0);
-    if (i >= total) return;
-    int c = i % channels, ox = i / channels % out_w, oy = i / (channels * out_w) % out_h;
-    int n = i / (channels * out_w * out_h);
+__kernel void avg_pool_forward(__global float* out, __global const float* in, WINDOW_ARGS) {
+    int c = get_global_id(0), ox = get_global_id(1), noy = get_global_id(2);
+    int oy = noy % out_h, n = noy / out_h;
+    int i = (noy * out_w + ox) * channels + c;
     float sum = 0.0f;
     for (int ky = 0; ky < kernel_h; ky++) {
         int iy = oy * stride_h - pad_h + ky;
@@ -82,11 +79,10 @@ __kernel void avg_pool_forward(__global float* out, __global const float* in, in
     out[i] = sum * (1.0f / (kernel_h * kernel_w));
 }
 
-__kernel void avg_pool_backward(__global float* d_in, __global const float* d_out, int total, WINDOW_ARGS) {
-    int i = get_global_id(0);
-    if (i >= total) return;
-    int c = i % channels, x = i / channels % width, y = i / (channels * width) % height;
-    int n = i / (channels * width * height);
+__kernel void avg_pool_backward(__global float* d_in, __global const float* d_out, WINDOW_ARGS) {
+    int c = get_global_id(0), x = get_global_id(1), ny = get_global_id(2);
+    int y = ny % height, n = ny / height;
+    int i = (ny * width + x) * channels + c;
     float sum = 0.0f;
     for (int oy = first_window(y, pad_h, kernel_h, stride_h); oy <= last_window(y, pad_h, stride_h, out_h); oy++) {
         for (int ox = first_window(x, pad_w, kernel_w, stride_w); ox <= last_window(x, pad_w, stride_w, out_w); ox++) {

@@ -157,19 +157,22 @@ public final class CpuDevice extends BaseDevice<float[]> {
     protected void runBiasGrad(float[] dBias, float[] dOut, int rows, int channels) {
         int rowsPerChunk = Math.max(1, REDUCE_CHUNK / channels);
         int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-        double[][] partial = new double[chunks][channels];
+        // Float sums over a chunk (a loop the JIT vectorises), then the chunks in double, in a fixed order.
+        float[][] partial = new float[chunks][channels];
         Parallel.forRange(chunks, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
+                float[] sum = partial[t];
                 for (int r = t * rowsPerChunk; r < Math.min(rows, (t + 1) * rowsPerChunk); r++) {
+                    int row = r * channels;
                     for (int c = 0; c < channels; c++) {
-                        partial[t][c] += dOut[r * channels + c];
+                        sum[c] += dOut[row + c];
                     }
                 }
             }
         });
         for (int c = 0; c < channels; c++) {
             double total = 0;
-            for (double[] chunk : partial) {
+            for (float[] chunk : partial) {
                 total += chunk[c];
             }
             dBias[c] = (float) total;

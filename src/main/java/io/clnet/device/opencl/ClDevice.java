@@ -235,33 +235,33 @@ public final class ClDevice extends BaseDevice<cl_mem> {
 
     @Override
     protected void runIm2col(cl_mem cols, cl_mem image, Window2d w) {
-        int total = w.patchRows() * w.patchCols();
-        launchWindow("im2col.cl", "im2col", total, cols, image, w);
+        launchGrid("im2col.cl", "im2col", new long[] {(long) w.kernelW() * w.channels(), w.kernelH(), w.patchRows()},
+                withWindow(w, cols, image));
     }
 
     @Override
     protected void runCol2im(cl_mem image, cl_mem cols, Window2d w) {
-        launchWindow("im2col.cl", "col2im", w.inputLength(), image, cols, w);
+        launchGrid("im2col.cl", "col2im", overInput(w), withWindow(w, image, cols));
     }
 
     @Override
     protected void runMaxPoolForward(cl_mem out, cl_mem in, Window2d w) {
-        launchWindow("pool.cl", "max_pool_forward", w.outputLength(), out, in, w);
+        launchGrid("pool.cl", "max_pool_forward", overOutput(w), withWindow(w, out, in));
     }
 
     @Override
     protected void runMaxPoolBackward(cl_mem dIn, cl_mem dOut, cl_mem in, Window2d w) {
-        launch("pool.cl", "", "max_pool_backward", w.inputLength(), withWindow(w, dIn, dOut, in, w.inputLength()));
+        launchGrid("pool.cl", "max_pool_backward", overInput(w), withWindow(w, dIn, dOut, in));
     }
 
     @Override
     protected void runAvgPoolForward(cl_mem out, cl_mem in, Window2d w) {
-        launchWindow("pool.cl", "avg_pool_forward", w.outputLength(), out, in, w);
+        launchGrid("pool.cl", "avg_pool_forward", overOutput(w), withWindow(w, out, in));
     }
 
     @Override
     protected void runAvgPoolBackward(cl_mem dIn, cl_mem dOut, Window2d w) {
-        launchWindow("pool.cl", "avg_pool_backward", w.inputLength(), dIn, dOut, w);
+        launchGrid("pool.cl", "avg_pool_backward", overInput(w), withWindow(w, dIn, dOut));
     }
 
     @Override
@@ -274,9 +274,14 @@ public final class ClDevice extends BaseDevice<cl_mem> {
         launch("pool.cl", "", "global_avg_pool_backward", batch * pixels * channels, dIn, dOut, batch, pixels, channels);
     }
 
-    /** Kernels of im2col.cl and pool.cl take (out, in, total, geometry...). */
-    private void launchWindow(String file, String kernel, int total, cl_mem out, cl_mem in, Window2d w) {
-        launch(file, "", kernel, total, withWindow(w, out, in, total));
+    /** The 3-D range (channels, width, batch * height) of a window op's input image. */
+    private static long[] overInput(Window2d w) {
+        return new long[] {w.channels(), w.width(), (long) w.batch() * w.height()};
+    }
+
+    /** The 3-D range (channels, out width, batch * out height) of a window op's output image. */
+    private static long[] overOutput(Window2d w) {
+        return new long[] {w.channels(), w.outWidth(), (long) w.batch() * w.outHeight()};
     }
 
     private static Object[] withWindow(Window2d w, Object... leading) {
@@ -459,16 +464,21 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     /** One work-item per element: global size {@code work} rounded up (each kernel checks its bound). */
     private void launch(String file, String options, String name, int work, Object... args) {
         if (work > 0) {
-            enqueue(programs.kernel(file, options, name), (work + ROUND - 1) / ROUND * ROUND, 0, args);
+            enqueue(programs.kernel(file, options, name), new long[] {(work + ROUND - 1) / ROUND * ROUND}, null, args);
         }
     }
 
     /** {@code groups} work-groups of exactly 256 items (the reduce kernels' REDUCE_WG). */
     private void launchGroups(String file, String name, int groups, Object... args) {
-        enqueue(programs.kernel(file, "", name), groups * 256L, 256, args);
+        enqueue(programs.kernel(file, "", name), new long[] {groups * 256L}, new long[] {256}, args);
     }
 
-    private synchronized void enqueue(cl_kernel kernel, long global, long local, Object[] args) {
+    /** Exactly the given 1- to 3-D range, work-group size left to the driver (kernels need no bound check). */
+    private void launchGrid(String file, String name, long[] global, Object... args) {
+        enqueue(programs.kernel(file, "", name), global, null, args);
+    }
+
+    private synchronized void enqueue(cl_kernel kernel, long[] global, long[] local, Object[] args) {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a instanceof cl_mem) {
@@ -483,7 +493,7 @@ public final class ClDevice extends BaseDevice<cl_mem> {
         }
         cl_event event = eventTimes.command(profiledKind(), profiler());
         try {
-            clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {global}, local == 0 ? null : new long[] {local}, 0, null, event);
+            clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, event);
         } catch (CLException e) {
             if (event != null) {
                 eventTimes.discardLast();
