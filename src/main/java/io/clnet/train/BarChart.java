@@ -25,7 +25,7 @@ public final class BarChart {
     public static void write(Path file, String title, String unit, String[] groups, String[] series, double[][] values)
             throws IOException {
         System.setProperty("java.awt.headless", "true");
-        int panelW = Math.max(220, 70 * series.length + 40), width = Math.max(480, panelW * groups.length + 40);
+        int panelW = Math.max(220, 70 * series.length + 40), width = Math.max(640, panelW * groups.length + 40);
         int height = 380, top = 60, bottom = 40, plotH = height - top - bottom;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();

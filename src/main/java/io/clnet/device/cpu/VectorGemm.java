@@ -22,6 +22,10 @@ final class VectorGemm implements CpuGemm {
     private static final int MC = 128;
     private static final int NC = 256;
 
+    /** Largest B (floats, padded to whole panels) packed once for every row tile. */
+    private static final int PREPACK_MAX_FLOATS = 1 << 22;
+    private float[] packedB = new float[0];
+
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
 
@@ -42,6 +46,10 @@ final class VectorGemm implements CpuGemm {
             nTiles = ceilDiv(n, nc);
         }
         final int tileM = mc, tileN = nc, tilesN = nTiles;
+        // B is packed per tile; when several row tiles would each pack the same B and it is small (the weights of
+        // a conv forward or backward-data), pack it once for all of them.
+        int paddedN = roundUp(n, NR);
+        float[] shared = mTiles > 1 && (long) k * paddedN <= PREPACK_MAX_FLOATS ? prepackB(b, bOffset, ldb, transB, k, n, paddedN) : null;
         Parallel.forRange(mTiles * nTiles, 1, (from, to) -> {
             float[][] scratch = SCRATCH.get();
             for (int t = from; t < to; t++) {
@@ -56,15 +64,19 @@ final class VectorGemm implements CpuGemm {
                     // panel, or A scaled by alpha, is packed. Packing A cost as much as the FMAs when N is small.
                     int direct = alpha == 1f ? rows / MR * MR : 0;
                     packA(scratch[0], a, aOffset, lda, transA, alpha, i0 + direct, rows - direct, p0, kc);
-                    packB(scratch[1], b, bOffset, ldb, transB, p0, kc, j0, cols);
+                    float[] bp = shared != null ? shared : scratch[1];
+                    int bBase = shared != null ? p0 * paddedN + j0 * kc : 0;
+                    if (shared == null) {
+                        packB(scratch[1], 0, b, bOffset, ldb, transB, p0, kc, j0, cols);
+                    }
                     int rowStride = transA ? 1 : lda, kStride = transA ? lda : 1;
                     for (int jr = 0; jr < cols; jr += NR) {
                         for (int ir = 0; ir < rows; ir += MR) {
                             if (ir < direct) {
                                 int first = aOffset + (i0 + ir) * rowStride + p0 * kStride;
-                                micro(kc, a, first, rowStride, kStride, scratch[1], jr * kc, scratch[2]);
+                                micro(kc, a, first, rowStride, kStride, bp, bBase + jr * kc, scratch[2]);
                             } else {
-                                micro(kc, scratch[0], (ir - direct) * kc, 1, MR, scratch[1], jr * kc, scratch[2]);
+                                micro(kc, scratch[0], (ir - direct) * kc, 1, MR, bp, bBase + jr * kc, scratch[2]);
                             }
                             // With beta = 0 the first k-slice stores its block (NaNs in C are overwritten too):
                             // no pass to clear C, and no read of it, which matters when K is small.
@@ -102,9 +114,30 @@ final class VectorGemm implements CpuGemm {
     }
 
     /** Panels of NR columns: {@code bp[panel*NR*kc + p*NR + j] = B(p0 + p, j0 + panel*NR + j)}, zero past the edge. */
-    private static void packB(float[] bp, float[] b, int offset, int ldb, boolean trans, int p0, int kc, int j0, int cols) {
+    /**
+     * All of B in panels, k-slice by k-slice: slice {@code p0}'s panel for columns {@code j..j+NR} starts at
+     * {@code p0 * paddedN + j * kc}, laid out as {@link #packB} lays out one tile's.
+     */
+    private float[] prepackB(float[] b, int offset, int ldb, boolean trans, int k, int n, int paddedN) {
+        if (packedB.length < k * paddedN) {
+            packedB = new float[k * paddedN];
+        }
+        float[] shared = packedB;
+        int slices = ceilDiv(k, KC);
+        int panels = paddedN / NR;
+        Parallel.forRange(slices * panels, 8, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int p0 = (t / panels) * KC, j = (t % panels) * NR, kc = Math.min(KC, k - p0);
+                packB(shared, p0 * paddedN + j * kc, b, offset, ldb, trans, p0, kc, j, Math.min(NR, n - j));
+            }
+        });
+        return shared;
+    }
+
+    private static void packB(float[] bp, int bpOffset, float[] b, int offset, int ldb, boolean trans, int p0, int kc, int j0,
+                              int cols) {
         for (int jr = 0; jr < cols; jr += NR) {
-            int base = jr * kc;
+            int base = bpOffset + jr * kc;
             int width = Math.min(NR, cols - jr);
             for (int p = 0; p < kc; p++) {
                 int dst = base + p * NR;
