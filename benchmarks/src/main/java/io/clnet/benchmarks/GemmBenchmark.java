@@ -40,7 +40,8 @@ public class GemmBenchmark {
      * dense forward, backward-weights (M=64,K=25088,N=800) and backward-data (M=25088,K=64,N=800) of lenet's conv2.
      */
     @Param({"100352x9x8", "25088x72x16", "100352x25x32", "25088x800x64", "128x3136x1024", "64x25088x800", "25088x64x800",
-        "512x512x512", "25088x800x64-NT", "64x25088x800-TN", "128x3136x1024-NT"})
+        "512x512x512", "25088x800x64-NT", "64x25088x800-TN", "128x3136x1024-NT", "32x100352x25-TN", "1024x128x3136-TN",
+        "128x1024x3136"})
     public String shape;
 
     private Device device;

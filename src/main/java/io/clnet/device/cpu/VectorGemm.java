@@ -25,6 +25,10 @@ final class VectorGemm implements CpuGemm {
     /** Largest B (floats, padded to whole panels) packed once for every row tile. */
     private static final int PREPACK_MAX_FLOATS = 1 << 22;
     private float[] packedB = new float[0];
+    /** C with at most this many elements and k of at least twice {@link #SPLIT_K} is computed by {@link #splitK}. */
+    private static final int SPLIT_K_MAX_MN = 1 << 16;
+    private static final int SPLIT_K = 4096;
+    private float[] partials = new float[0];
 
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
@@ -32,7 +36,51 @@ final class VectorGemm implements CpuGemm {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
-        int target = 4 * Parallel.THREADS;
+        if ((long) m * n <= SPLIT_K_MAX_MN && k >= 2 * SPLIT_K) {
+            splitK(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } else {
+            tiled(true, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        }
+    }
+
+    /**
+     * A small C over a long k (a weight gradient: k is batch x pixels): C has too few tiles to share out, so
+     * k is cut into fixed chunks of {@link #SPLIT_K}, each chunk's product is made on one core into its own
+     * buffer, and the buffers are added in chunk order. The cut depends only on k, so the sums are the same
+     * on any number of cores.
+     */
+    private void splitK(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                        float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int chunks = ceilDiv(k, SPLIT_K), size = m * n;
+        if (partials.length < chunks * size) {
+            partials = new float[chunks * size];
+        }
+        float[] parts = partials;
+        Parallel.forRange(chunks, 1, (from, to) -> {
+            for (int q = from; q < to; q++) {
+                int p0 = q * SPLIT_K, kc = Math.min(SPLIT_K, k - p0);
+                tiled(false, transA, transB, m, n, kc, alpha, a, aOffset + (transA ? p0 * lda : p0), lda,
+                        b, bOffset + (transB ? p0 : p0 * ldb), ldb, 0f, parts, q * size, n);
+            }
+        });
+        Parallel.forRange(m, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int row = cOffset + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    float sum = parts[i * n + j];
+                    for (int q = 1; q < chunks; q++) {
+                        sum += parts[q * size + i * n + j];
+                    }
+                    c[row + j] = beta == 0f ? sum : beta * c[row + j] + sum;
+                }
+            }
+        });
+    }
+
+    /** The tiled product on every core ({@code parallel}) or on the calling thread alone. */
+    private void tiled(boolean parallel, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
+                       int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int target = parallel ? 4 * Parallel.THREADS : 1;
         int mc = MC, nc = NC;
         int mTiles = ceilDiv(m, mc), nTiles = ceilDiv(n, nc);
         if (mTiles * nTiles < target) {
@@ -49,8 +97,9 @@ final class VectorGemm implements CpuGemm {
         // B is packed per tile; when several row tiles would each pack the same B and it is small (the weights of
         // a conv forward or backward-data), pack it once for all of them.
         int paddedN = roundUp(n, NR);
-        float[] shared = mTiles > 1 && (long) k * paddedN <= PREPACK_MAX_FLOATS ? prepackB(b, bOffset, ldb, transB, k, n, paddedN) : null;
-        Parallel.forRange(mTiles * nTiles, 1, (from, to) -> {
+        float[] shared = parallel && mTiles > 1 && (long) k * paddedN <= PREPACK_MAX_FLOATS
+                ? prepackB(b, bOffset, ldb, transB, k, n, paddedN) : null;
+        Parallel.Range body = (from, to) -> {
             float[][] scratch = SCRATCH.get();
             for (int t = from; t < to; t++) {
                 int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
@@ -86,7 +135,12 @@ final class VectorGemm implements CpuGemm {
                     }
                 }
             }
-        });
+        };
+        if (parallel) {
+            Parallel.forRange(mTiles * nTiles, 1, body);
+        } else {
+            body.run(0, mTiles * nTiles);
+        }
     }
 
     /** Panels of MR rows: {@code ap[panel*MR*kc + p*MR + r] = alpha * A(i0 + panel*MR + r, p0 + p)}, zero past the edge. */

@@ -34,13 +34,15 @@ interface GemmContract extends DeviceFixture {
         checkGemm(rnd, 257, 67, 513, false, false, 1f, 0f, false);
         checkGemm(rnd, 130, 290, 257, true, true, 0.5f, 1f, false);
         checkGemm(rnd, 9, 33, 300, false, true, -1f, 0.25f, false);
+        checkGemm(rnd, 5, 9, 8200, true, false, 0.5f, 1f, false); // long k with alpha and beta
     }
 
     /** Integer-valued inputs make every product and sum exact: any dropped or doubled term shows. */
     @Test
     default void gemmIsExactOnIntegerInputsAtAwkwardShapes() {
         Random rnd = new Random(3);
-        int[][] shapes = {{1, 1, 1}, {31, 1, 31}, {1, 1025, 3}, {1025, 7, 1}, {33, 65, 17}, {2, 300, 1025}};
+        // {7, 13, 9001} (m, n, k): a small C over a long k (the CPU backend cuts k into chunks, with a ragged last one)
+        int[][] shapes = {{1, 1, 1}, {31, 1, 31}, {1, 1025, 3}, {1025, 7, 1}, {33, 65, 17}, {2, 300, 1025}, {7, 13, 9001}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 checkGemm(rnd, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, 1f, 0f, true);
