@@ -67,6 +67,16 @@ final class CpuWindowOps {
      */
     static void maxPoolForward(float[] out, float[] in, Window2d w) {
         int ch = w.channels();
+        if (isTiled2x2(w)) {
+            int rowStride = w.width() * ch;
+            forEachWindow(w, (n, oy, ox, o) -> {
+                int i00 = ((n * w.height() + 2 * oy) * w.width() + 2 * ox) * ch, i10 = i00 + rowStride;
+                for (int c = 0; c < ch; c++) {
+                    out[o + c] = Math.max(Math.max(in[i00 + c], in[i00 + ch + c]), Math.max(in[i10 + c], in[i10 + ch + c]));
+                }
+            });
+            return;
+        }
         forEachWindow(w, (n, oy, ox, o) -> {
             boolean first = true;
             for (int ky = 0; ky < w.kernelH(); ky++) {
@@ -97,6 +107,10 @@ final class CpuWindowOps {
      */
     static void maxPoolBackward(float[] dIn, float[] dOut, float[] in, Window2d w) {
         int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), imageLength = w.height() * w.width() * ch;
+        if (isTiled2x2(w)) {
+            maxPoolBackward2x2(dIn, dOut, in, w);
+            return;
+        }
         boolean tiles = w.strideH() == w.kernelH() && w.strideW() == w.kernelW() && w.padH() == 0 && w.padW() == 0
                 && oh * w.strideH() == w.height() && ow * w.strideW() == w.width();
         Parallel.forRange(w.batch(), 1, (from, to) -> {
@@ -150,6 +164,46 @@ final class CpuWindowOps {
                 }
             }
         });
+    }
+
+    /** 2x2 windows with stride 2 that cover the image exactly: the pooling of nearly every CNN. */
+    private static boolean isTiled2x2(Window2d w) {
+        return w.kernelH() == 2 && w.kernelW() == 2 && w.strideH() == 2 && w.strideW() == 2 && w.padH() == 0 && w.padW() == 0
+                && w.height() % 2 == 0 && w.width() % 2 == 0;
+    }
+
+    /**
+     * {@link #maxPoolBackward} for {@link #isTiled2x2} windows: the four taps are at fixed offsets, each
+     * dIn element is written once, and the first tap equal to the maximum is picked with bit masks.
+     */
+    private static void maxPoolBackward2x2(float[] dIn, float[] dOut, float[] in, Window2d w) {
+        int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), rowStride = w.width() * ch;
+        Parallel.forRange(w.batch() * oh, Math.max(1, 4096 / Math.max(1, ow * ch)), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int n = row / oh, oy = row % oh;
+                for (int ox = 0; ox < ow; ox++) {
+                    int o = (row * ow + ox) * ch;
+                    int i00 = ((n * w.height() + 2 * oy) * w.width() + 2 * ox) * ch, i01 = i00 + ch, i10 = i00 + rowStride, i11 = i10 + ch;
+                    for (int c = 0; c < ch; c++) {
+                        float a = in[i00 + c], b = in[i01 + c], d = in[i10 + c], e = in[i11 + c];
+                        int m = Float.floatToRawIntBits(Math.max(Math.max(a, b), Math.max(d, e)));
+                        int g = Float.floatToRawIntBits(dOut[o + c]);
+                        int takeA = equalMask(a, m), takeB = equalMask(b, m) & ~takeA;
+                        int takeD = equalMask(d, m) & ~(takeA | takeB), takeE = ~(takeA | takeB | takeD);
+                        dIn[i00 + c] = Float.intBitsToFloat(g & takeA);
+                        dIn[i01 + c] = Float.intBitsToFloat(g & takeB);
+                        dIn[i10 + c] = Float.intBitsToFloat(g & takeD);
+                        dIn[i11 + c] = Float.intBitsToFloat(g & takeE);
+                    }
+                }
+            }
+        });
+    }
+
+    /** All ones when {@code v}'s bits are {@code bits}, else zero; no branch. */
+    private static int equalMask(float v, int bits) {
+        int e = Float.floatToRawIntBits(v) ^ bits;
+        return ~((e | -e) >> 31);
     }
 
     static void avgPoolForward(float[] out, float[] in, Window2d w) {

@@ -92,6 +92,16 @@ interface WindowContract extends DeviceFixture {
         Buffer dIn = allocate(4);
         device().maxPoolBackward(dIn, upload(new float[] {3f}), upload(new float[] {1f, 5f, 5f, 0f}), w);
         assertClose("tie", new double[] {0, 3, 0, 0}, download(dIn), 0, 0);
+        // Two channels, channels last: channel 0 ties on all four taps (the first wins), channel 1 on the last two.
+        Window2d two = Window2d.square(1, 2, 2, 2, 2, 2, 0);
+        Buffer dIn2 = allocate(8);
+        device().maxPoolBackward(dIn2, upload(new float[] {3f, -2f}), upload(new float[] {7f, 1f, 7f, 0f, 7f, 4f, 7f, 4f}), two);
+        assertClose("ties per channel", new double[] {3, 0, 0, 0, 0, -2, 0, 0}, download(dIn2), 0, 0);
+        // Overlapping 3x3 stride-1 windows on a constant image: each window sends its gradient to its first tap.
+        Window2d overlap = Window2d.square(1, 3, 3, 1, 2, 1, 0);
+        Buffer dIn3 = allocate(9);
+        device().maxPoolBackward(dIn3, upload(new float[] {1f, 2f, 3f, 4f}), upload(new float[9]), overlap);
+        assertClose("ties in overlapping windows", new double[] {1, 2, 0, 3, 4, 0, 0, 0, 0}, download(dIn3), 0, 0);
     }
 
     @Test
