@@ -1,21 +1,9 @@
 package io.clnet.benchmarks;
 
 import io.clnet.device.Buffer;
-import io.clnet.device.Device;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * SGEMM {@code C[M][N] = A[M][K] * B[K][N]} per backend at the shapes a CNN's training step runs
@@ -24,16 +12,7 @@ import java.util.concurrent.TimeUnit;
  * training step stores them (conv and dense forward read the weights transposed, backward-weights reads
  * the output gradient transposed).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class GemmBenchmark {
-
-    @Param({"cpu", "opencl"})
-    public String backend;
+public class GemmBenchmark extends DeviceBenchmark {
 
     /**
      * lenet and simple at batch 128: conv forward (M = batch*pixels, K = kernel*kernel*channels, N = filters),
@@ -44,7 +23,6 @@ public class GemmBenchmark {
         "128x1024x3136"})
     public String shape;
 
-    private Device device;
     private Buffer a, b, c;
     private int m, n, k;
     private boolean transA, transB;
@@ -58,7 +36,7 @@ public class GemmBenchmark {
         m = Integer.parseInt(mkn[0]);
         k = Integer.parseInt(mkn[1]);
         n = Integer.parseInt(mkn[2]);
-        device = BenchDevices.open(backend);
+        open();
         a = BenchDevices.random(device, m * k, 1);
         b = BenchDevices.random(device, k * n, 2);
         c = device.allocate(m * n);
@@ -68,13 +46,5 @@ public class GemmBenchmark {
     public void sgemm() {
         device.gemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
         device.finish();
-    }
-
-    @TearDown
-    public void tearDown() {
-        a.close();
-        b.close();
-        c.close();
-        device.close();
     }
 }

@@ -1,49 +1,32 @@
 package io.clnet.benchmarks;
 
 import io.clnet.data.Batch;
-import io.clnet.device.Device;
 import io.clnet.nn.Sequential;
 import io.clnet.nn.Tensor;
 import io.clnet.nn.optim.Sgd;
 import io.clnet.train.Models;
 import io.clnet.train.Trainer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One whole training step (upload, forward, loss, backward, SGD with momentum) of a built-in model at
  * batch 128 per backend. Images/s = 128 / time; the model's training FLOPs per image give GFLOP/s.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class TrainingStepBenchmark {
+public class TrainingStepBenchmark extends DeviceBenchmark {
     private static final int BATCH = 128;
-
-    @Param({"cpu", "opencl"})
-    public String backend;
 
     @Param({"simple", "lenet"})
     public String model;
 
-    private Device device;
     private Sequential net;
     private Sgd optimizer;
     private Trainer trainer;
@@ -52,7 +35,7 @@ public class TrainingStepBenchmark {
 
     @Setup
     public void setUp() {
-        device = BenchDevices.open(backend);
+        open();
         net = Models.byName(model).build(device, 1);
         optimizer = new Sgd(0.01f, 0.9f, false, 0f);
         trainer = new Trainer(net, optimizer, Integer.MAX_VALUE);
@@ -73,12 +56,5 @@ public class TrainingStepBenchmark {
         trainer.step(batch, new int[] {BATCH, 28, 28, 1}, params, (loss, logits, labels) -> {
         });
         device.finish();
-    }
-
-    @TearDown
-    public void tearDown() {
-        optimizer.release();
-        net.release();
-        device.close();
     }
 }

@@ -1,49 +1,27 @@
 package io.clnet.benchmarks;
 
 import io.clnet.device.Buffer;
-import io.clnet.device.Device;
 import io.clnet.device.Window2d;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * im2col and col2im per backend at the convolutions of {@code lenet} and {@code simple} (batch 128). Shape
  * {@code NxHxWxC-kK-pP}: input batch, height, width, channels, square kernel K, stride 1, padding P.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class WindowBenchmark {
-
-    @Param({"cpu", "opencl"})
-    public String backend;
+public class WindowBenchmark extends DeviceBenchmark {
 
     @Param({"128x28x28x1-k5-p2", "128x14x14x32-k5-p2", "128x14x14x8-k3-p1"})
     public String shape;
 
-    private Device device;
     private Window2d window;
     private Buffer image, cols;
 
     @Setup
     public void setUp() {
         window = parse(shape, 1);
-        device = BenchDevices.open(backend);
+        open();
         image = BenchDevices.random(device, window.inputLength(), 1);
         cols = BenchDevices.random(device, window.patchRows() * window.patchCols(), 2);
     }
@@ -67,12 +45,5 @@ public class WindowBenchmark {
     public void col2im() {
         device.col2im(image, cols, window);
         device.finish();
-    }
-
-    @TearDown
-    public void tearDown() {
-        image.close();
-        cols.close();
-        device.close();
     }
 }

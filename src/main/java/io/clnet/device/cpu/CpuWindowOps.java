@@ -77,25 +77,28 @@ final class CpuWindowOps {
             });
             return;
         }
-        forEachWindow(w, (n, oy, ox, o) -> {
-            boolean first = true;
-            for (int ky = 0; ky < w.kernelH(); ky++) {
-                for (int kx = 0; kx < w.kernelW(); kx++) {
-                    int i = pixel(w, n, oy, ox, ky, kx);
-                    if (i < 0) {
-                        continue;
-                    }
-                    if (first) {
-                        System.arraycopy(in, i, out, o, ch);
-                        first = false;
-                    } else {
-                        for (int c = 0; c < ch; c++) {
-                            out[o + c] = Math.max(out[o + c], in[i + c]);
-                        }
+        forEachWindow(w, (n, oy, ox, o) -> windowMax(out, o, in, w, n, oy, ox));
+    }
+
+    /** {@code max[at + c]} = the maximum of window (n, oy, ox) in channel c, over the taps inside the image. */
+    private static void windowMax(float[] max, int at, float[] in, Window2d w, int n, int oy, int ox) {
+        boolean first = true;
+        for (int ky = 0; ky < w.kernelH(); ky++) {
+            for (int kx = 0; kx < w.kernelW(); kx++) {
+                int i = pixel(w, n, oy, ox, ky, kx);
+                if (i < 0) {
+                    continue;
+                }
+                if (first) {
+                    System.arraycopy(in, i, max, at, w.channels());
+                    first = false;
+                } else {
+                    for (int c = 0; c < w.channels(); c++) {
+                        max[at + c] = Math.max(max[at + c], in[i + c]);
                     }
                 }
             }
-        });
+        }
     }
 
     /**
@@ -123,23 +126,7 @@ final class CpuWindowOps {
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
                         int o = ((n * oh + oy) * ow + ox) * ch;
-                        boolean first = true;
-                        for (int ky = 0; ky < w.kernelH(); ky++) {
-                            for (int kx = 0; kx < w.kernelW(); kx++) {
-                                int i = pixel(w, n, oy, ox, ky, kx);
-                                if (i < 0) {
-                                    continue;
-                                }
-                                if (first) {
-                                    System.arraycopy(in, i, best, 0, ch);
-                                    first = false;
-                                } else {
-                                    for (int c = 0; c < ch; c++) {
-                                        best[c] = Math.max(best[c], in[i + c]);
-                                    }
-                                }
-                            }
-                        }
+                        windowMax(best, 0, in, w, n, oy, ox);
                         Arrays.fill(left, -1);
                         for (int ky = 0; ky < w.kernelH(); ky++) {
                             for (int kx = 0; kx < w.kernelW(); kx++) {
