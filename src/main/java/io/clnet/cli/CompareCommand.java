@@ -28,6 +28,9 @@ import java.util.Set;
  */
 public final class CompareCommand {
     public static final Set<String> VALUE_FLAGS = Set.of("models", "steps", "warmup", "batch", "devices", "out", "data", "seed");
+    /** Steps between progress lines while a model trains on a device. */
+    private static final int PROGRESS_EVERY = 20;
+
     public static final Set<String> SWITCH_FLAGS = Set.of("json", "profile", "verbose");
 
     private final DeviceSelector selector;
@@ -47,6 +50,7 @@ public final class CompareCommand {
         boolean profile = args.has("profile");
         Path outDir = Path.of(args.get("out", "runs/compare"));
         Datasets.TrainTest data = Datasets.load("mnist", args.has("data") ? Path.of(args.get("data")) : null, out::println);
+        SpeedRun.checkSteps(data.train(), batch, warmup, steps);
 
         DeviceSelector.Opened opened = selector.openAll(args.get("devices", "all"));
         opened.problems().forEach(p -> out.println("left out: " + p));
@@ -55,21 +59,40 @@ public final class CompareCommand {
         Map<String, SpeedRun.Result> reference = new LinkedHashMap<>();
         List<SpeedRun.Result> results = new ArrayList<>();
         List<Double> peaks = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         try {
             for (DeviceSelector.Selection s : opened.selections()) {
                 String id = s.device().info().id();
-                out.println("device " + s.device().info() + ": measuring its peak...");
-                double peak = s.device().measurePeakGflops();
+                double peak;
+                try {
+                    out.println("device " + s.device().info() + ": measuring its peak...");
+                    peak = s.device().measurePeakGflops();
+                } catch (RuntimeException e) {
+                    // One device that fails must not cost the others their results.
+                    failures.add(id + ": " + e.getMessage());
+                    out.println("device " + id + " failed: " + e.getMessage());
+                    continue;
+                }
                 out.printf(Locale.ROOT, "device %s: peak %.1f GFLOP/s%n", id, peak);
                 deviceIds.add(id);
                 for (String model : models) {
-                    SpeedRun.Result r = SpeedRun.run(s.device(), model, data.train(), batch, warmup, steps, seed, profile);
-                    out.printf(Locale.ROOT, "  %s on %s: %.1f img/s, %.2f ms/step%n", model, id, r.imagesPerSecond(), r.msPerStep());
-                    if (r.profile() != null) {
-                        out.print(r.profile());
+                    try {
+                        SpeedRun.Result r = SpeedRun.run(s.device(), model, data.train(), batch, warmup, steps, seed, profile,
+                                done -> {
+                                    if (done % PROGRESS_EVERY == 0 && done < warmup + steps) {
+                                        out.printf("  %s on %s: %d/%d steps%n", model, id, done, warmup + steps);
+                                    }
+                                });
+                        out.printf(Locale.ROOT, "  %s on %s: %.1f img/s, %.2f ms/step%n", model, id, r.imagesPerSecond(), r.msPerStep());
+                        if (r.profile() != null) {
+                            out.print(r.profile());
+                        }
+                        results.add(r);
+                        peaks.add(peak);
+                    } catch (RuntimeException e) {
+                        failures.add(model + " on " + id + ": " + e.getMessage());
+                        out.println("  " + model + " on " + id + " failed: " + e.getMessage());
                     }
-                    results.add(r);
-                    peaks.add(peak);
                 }
             }
         } finally {
@@ -90,10 +113,14 @@ public final class CompareCommand {
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("java", Runtime.version().toString());
         json.put("rows", rows);
+        json.put("failures", failures);
         write(outDir, json, models, deviceIds, rows);
         out.println("table and chart: " + outDir.resolve("compare.json") + ", " + outDir.resolve("compare.png"));
         if (args.has("json")) {
             out.println(Json.write(json));
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(failures.size() + " run(s) failed; the table has the others: " + String.join("; ", failures));
         }
         return 0;
     }

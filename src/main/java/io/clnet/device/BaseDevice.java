@@ -71,6 +71,11 @@ public abstract class BaseDevice<M> implements Device {
         return pool.allocations();
     }
 
+    /** Frees the pooled blocks no one holds: after one-off work with sizes a training step will not ask for again. */
+    protected final void releaseIdleMemory() {
+        pool.clear();
+    }
+
     /** Frees pooled memory; subclasses free their own resources after calling this. */
     @Override
     public void close() {

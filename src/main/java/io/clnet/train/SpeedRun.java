@@ -10,6 +10,7 @@ import io.clnet.nn.optim.Sgd;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Trains one built-in model on one device for a fixed number of steps and measures it: what {@code compare}
@@ -50,11 +51,14 @@ public final class SpeedRun {
      */
     public static Result run(Device device, String modelName, Dataset data, int batch, int warmup, int steps, long seed,
                              boolean profile) {
-        int available = data.size() / batch;
-        if (warmup + steps > available) {
-            throw new IllegalArgumentException(data.name() + " has " + available + " full batches of " + batch + ": ask for at most "
-                    + (available - warmup) + " steps after " + warmup + " warm-up steps");
-        }
+        return run(device, modelName, data, batch, warmup, steps, seed, profile, done -> {
+        });
+    }
+
+    /** @param stepsDone told the number of steps enqueued (warm-up included) after each one */
+    public static Result run(Device device, String modelName, Dataset data, int batch, int warmup, int steps, long seed,
+                             boolean profile, IntConsumer stepsDone) {
+        checkSteps(data, batch, warmup, steps);
         Sequential model = Models.byName(modelName).build(device, seed);
         Sgd optimizer = new Sgd(0.01f, 0.9f, false, 0f);
         Trainer trainer = new Trainer(model, optimizer, Integer.MAX_VALUE);
@@ -81,6 +85,7 @@ public final class SpeedRun {
                 if (profiler != null) {
                     profiler.afterStep();
                 }
+                stepsDone.accept(i + 1);
                 if (i == 0 && warmup > 0) {
                     params.forEach(p -> firstStep.add(p.toHost()));
                 }
@@ -100,6 +105,15 @@ public final class SpeedRun {
         } finally {
             optimizer.release();
             model.release();
+        }
+    }
+
+    /** @throws IllegalArgumentException when {@code data} has fewer than {@code warmup + steps} full batches */
+    public static void checkSteps(Dataset data, int batch, int warmup, int steps) {
+        int available = data.size() / batch;
+        if (warmup + steps > available) {
+            throw new IllegalArgumentException(data.name() + " has " + available + " full batches of " + batch + ": ask for at most "
+                    + (available - warmup) + " steps after " + warmup + " warm-up steps");
         }
     }
 

@@ -44,6 +44,50 @@ class CompareCommandTest {
         assertTrue(r.out().contains("device         model     images/s"), r.out());
     }
 
+    /** A device that fails in the middle of one model's run costs only that run: the others are tabled and saved. */
+    @Test
+    void aFailingRunIsReportedAndTheOthersAreKept(@TempDir Path tmp) throws Exception {
+        Path data = SyntheticMnist.write(Files.createDirectory(tmp.resolve("data")), 128, 16, 3);
+        io.clnet.device.DeviceInfo info = new io.clnet.device.DeviceInfo("opencl:0:0", "opencl", "Flaky", "GPU", 1, 1L << 30, "OpenCL 3.0");
+        io.clnet.device.OpenClProvider flaky = () -> java.util.List.of(new io.clnet.device.OpenClProvider.Candidate() {
+            @Override
+            public io.clnet.device.DeviceInfo info() {
+                return info;
+            }
+
+            @Override
+            public io.clnet.device.Device open() {
+                io.clnet.device.Device inner = new io.clnet.device.cpu.CpuDevice();
+                return (io.clnet.device.Device) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {io.clnet.device.Device.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("info")) {
+                                return info;
+                            }
+                            if (method.getName().equals("maxPoolBackward")) {
+                                throw new IllegalStateException("CL_OUT_OF_RESOURCES (-5)");
+                            }
+                            try {
+                                return method.invoke(inner, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+            }
+        });
+        Path out = tmp.resolve("cmp");
+        Args args = Args.parse("compare", java.util.List.of("--models", "mlp,simple", "--steps", "3", "--warmup", "1", "--batch", "16",
+                "--data", data.toString(), "--out", out.toString()), CompareCommand.VALUE_FLAGS, CompareCommand.SWITCH_FLAGS);
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new CompareCommand(new io.clnet.device.DeviceSelector(flaky, io.clnet.device.cpu.CpuDevice::new))
+                        .run(args, new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals("1 run(s) failed; the table has the others: simple on opencl:0:0: CL_OUT_OF_RESOURCES (-5)", e.getMessage());
+        String json = Files.readString(out.resolve("compare.json"));
+        assertEquals(4, json.split("\\{\"device\":").length, "cpu mlp, cpu simple and opencl mlp: " + json);
+        assertTrue(json.contains("\"failures\":[\"simple on opencl:0:0: CL_OUT_OF_RESOURCES (-5)\"]"), json);
+        assertTrue(text.toString(java.nio.charset.StandardCharsets.UTF_8).contains("simple on opencl:0:0 failed"), text.toString());
+    }
+
     @Test
     void unknownModelIsAUsageError() {
         TrainCommandTest.Run r = TrainCommandTest.clnet("compare", "--models", "simple,resnet", "--devices", "cpu");

@@ -130,6 +130,7 @@ public final class ClDevice extends BaseDevice<cl_mem> {
                 break;
             }
         }
+        releaseIdleMemory(); // the test matrices, up to 3 x 64 MB, are not training sizes
         return best;
     }
 
