@@ -4,7 +4,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Prints a JMH JSON result file as a table, adding GFLOP/s for benchmarks with an {@code MxKxN} shape
+ * Prints a JMH JSON result file as a table, adding GFLOP/s for benchmarks with an {@code MxKxN} or convolution ({@code NxHxWxC-kK-pP-oO}) shape
  * parameter and images/s for training steps (batch 128): {@code java benchmarks/Report.java results.json}.
  */
 public class Report {
@@ -28,6 +28,15 @@ public class Report {
             String model = param(params, "model");
             if (model != null && unit.equals("ms/op")) {
                 gflops = String.format("%.0f img/s", 128 / (score * 1e-3));
+            }
+            if (shape != null && shape.matches("\\d+x\\d+x\\d+x\\d+-k\\d+-p\\d+-o\\d+") && unit.equals("ms/op")) {
+                // a stride-1 convolution: 2 x output pixels x out-channels x taps
+                String[] p = shape.split("-"), d = p[0].split("x");
+                double k = Double.parseDouble(p[1].substring(1)), pad = Double.parseDouble(p[2].substring(1));
+                double oh = Double.parseDouble(d[1]) + 2 * pad - k + 1, ow = Double.parseDouble(d[2]) + 2 * pad - k + 1;
+                double flops = 2.0 * Double.parseDouble(d[0]) * oh * ow * Double.parseDouble(p[3].substring(1)) * k * k
+                        * Double.parseDouble(d[3]);
+                gflops = String.format("%.1f", flops / (score * 1e-3) / 1e9);
             }
             if (shape != null && shape.matches("\\d+x\\d+x\\d+(-[NT]{2})?") && unit.equals("ms/op")) {
                 String[] mkn = shape.split("-")[0].split("x");

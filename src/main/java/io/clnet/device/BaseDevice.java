@@ -167,6 +167,98 @@ public abstract class BaseDevice<M> implements Device {
     }
 
     @Override
+    public final int convPatchLength(Window2d w, int outChannels) {
+        return readsImageAsPatches(w) || convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
+                ? 0 : w.patchRows() * w.patchCols();
+    }
+
+    @Override
+    public final void convForward(Buffer out, Buffer image, Buffer weights, Buffer patches, Window2d w, int outChannels) {
+        String op = "convForward " + w + " to " + outChannels + " channels";
+        checkPositive(op, outChannels);
+        M om = mem(op, "out", out, 0, (long) w.patchRows() * outChannels);
+        M im = mem(op, "image", image, 0, w.inputLength());
+        M wm = mem(op, "weights", weights, 0, (long) outChannels * w.patchCols());
+        if (patches != null) {
+            mem(op, "patches", patches, 0, (long) w.patchRows() * w.patchCols());
+        }
+        try (Profiler.Scope phase = profiler.scope(OpKind.CONV_FORWARD)) {
+            int rows = w.patchRows(), k = w.patchCols();
+            if (patches == null && convolvesFromImage(OpKind.CONV_FORWARD, w, outChannels)) {
+                long started = begin(OpKind.CONV_FORWARD);
+                runConvForward(om, im, wm, w, outChannels);
+                end(started);
+            } else if (readsImageAsPatches(w)) {
+                gemm(false, true, rows, outChannels, k, 1f, image, 0, k, weights, 0, k, 0f, out, 0, outChannels);
+            } else {
+                // The patch matrix is made anyway: keep it in the caller's buffer for the weight gradient.
+                try (Buffer scratch = patches == null ? allocate(rows * k) : null) {
+                    Buffer cols = patches == null ? scratch : patches;
+                    im2col(cols, image, w);
+                    gemm(false, true, rows, outChannels, k, 1f, cols, 0, k, weights, 0, k, 0f, out, 0, outChannels);
+                }
+            }
+        }
+    }
+
+    @Override
+    public final void convBackwardData(Buffer dImage, Buffer dOut, Buffer weights, Window2d w, int outChannels) {
+        String op = "convBackwardData " + w + " from " + outChannels + " channels";
+        checkPositive(op, outChannels);
+        M im = mem(op, "dImage", dImage, 0, w.inputLength());
+        M om = mem(op, "dOut", dOut, 0, (long) w.patchRows() * outChannels);
+        M wm = mem(op, "weights", weights, 0, (long) outChannels * w.patchCols());
+        try (Profiler.Scope phase = profiler.scope(OpKind.CONV_BACKWARD_DATA)) {
+            int rows = w.patchRows(), k = w.patchCols();
+            if (convolvesFromImage(OpKind.CONV_BACKWARD_DATA, w, outChannels)) {
+                long started = begin(OpKind.CONV_BACKWARD_DATA);
+                runConvBackwardData(im, om, wm, w, outChannels);
+                end(started);
+            } else if (readsImageAsPatches(w)) {
+                gemm(false, false, rows, k, outChannels, 1f, dOut, 0, outChannels, weights, 0, k, 0f, dImage, 0, k);
+            } else {
+                try (Buffer dCols = allocate(rows * k)) {
+                    gemm(false, false, rows, k, outChannels, 1f, dOut, 0, outChannels, weights, 0, k, 0f, dCols, 0, k);
+                    col2im(dImage, dCols, w);
+                }
+            }
+        }
+    }
+
+    @Override
+    public final void convBackwardWeights(Buffer dWeights, Buffer dOut, Buffer image, Buffer patches, Window2d w, int outChannels) {
+        String op = "convBackwardWeights " + w + " from " + outChannels + " channels";
+        checkPositive(op, outChannels);
+        M dm = mem(op, "dWeights", dWeights, 0, (long) outChannels * w.patchCols());
+        M om = mem(op, "dOut", dOut, 0, (long) w.patchRows() * outChannels);
+        M im = mem(op, "image", image, 0, w.inputLength());
+        if (patches != null) {
+            mem(op, "patches", patches, 0, (long) w.patchRows() * w.patchCols());
+        }
+        try (Profiler.Scope phase = profiler.scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
+            int rows = w.patchRows(), k = w.patchCols();
+            if (convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)) {
+                long started = begin(OpKind.CONV_BACKWARD_WEIGHTS);
+                runConvBackwardWeights(dm, om, im, w, outChannels);
+                end(started);
+            } else if (readsImageAsPatches(w) || patches != null) {
+                gemm(true, false, outChannels, k, rows, 1f, dOut, 0, outChannels, patches != null ? patches : image, 0, k,
+                        0f, dWeights, 0, k);
+            } else {
+                try (Buffer cols = allocate(rows * k)) {
+                    im2col(cols, image, w);
+                    gemm(true, false, outChannels, k, rows, 1f, dOut, 0, outChannels, cols, 0, k, 0f, dWeights, 0, k);
+                }
+            }
+        }
+    }
+
+    /** A 1x1, stride-1, unpadded window: the image is its own patch matrix. */
+    private static boolean readsImageAsPatches(Window2d w) {
+        return w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0 && w.padW() == 0;
+    }
+
+    @Override
     public final void maxPoolForward(Buffer out, Buffer in, Window2d w) {
         String op = "maxPoolForward " + w;
         w.requirePoolable();
@@ -500,6 +592,28 @@ public abstract class BaseDevice<M> implements Device {
     protected abstract void runIm2col(M cols, M image, Window2d w);
 
     protected abstract void runCol2im(M image, M cols, Window2d w);
+
+    /**
+     * Whether this backend runs convolution pass {@code pass} ({@link OpKind#CONV_FORWARD},
+     * {@link OpKind#CONV_BACKWARD_DATA} or {@link OpKind#CONV_BACKWARD_WEIGHTS}) straight from the image with
+     * its {@code runConv...} hook; otherwise the pass runs as {@link #im2col} or {@link #col2im} and GEMM. The
+     * default is never: a backend overrides this and the hooks where it has a faster way.
+     */
+    protected boolean convolvesFromImage(OpKind pass, Window2d w, int outChannels) {
+        return false;
+    }
+
+    protected void runConvForward(M out, M image, M weights, Window2d w, int outChannels) {
+        throw new UnsupportedOperationException("convForward from the image on " + info().id());
+    }
+
+    protected void runConvBackwardData(M dImage, M dOut, M weights, Window2d w, int outChannels) {
+        throw new UnsupportedOperationException("convBackwardData from the image on " + info().id());
+    }
+
+    protected void runConvBackwardWeights(M dWeights, M dOut, M image, Window2d w, int outChannels) {
+        throw new UnsupportedOperationException("convBackwardWeights from the image on " + info().id());
+    }
 
     protected abstract void runMaxPoolForward(M out, M in, Window2d w);
 

@@ -87,6 +87,30 @@ public interface Device extends AutoCloseable {
     /** Adjoint of {@link #im2col}: {@code image} is overwritten with the sum of every column entry that read each pixel. */
     void col2im(Buffer image, Buffer cols, Window2d window);
 
+    /**
+     * Floats of the patch matrix ({@code im2col(image)}) that {@link #convForward} should keep for
+     * {@link #convBackwardWeights}, or 0 when this device computes the weight gradient from the image itself.
+     * Like a cuDNN workspace size: the caller allocates it, passes it to both, and keeps it in between.
+     */
+    int convPatchLength(Window2d window, int outChannels);
+
+    /**
+     * A convolution without bias: {@code out[patchRows][outChannels] = im2col(image) * weights^T}, with
+     * {@code weights[outChannels][kernelH][kernelW][channels]}. {@code patches} is null or
+     * {@link #convPatchLength} floats, then filled with {@code im2col(image)}. A backend may skip the patch
+     * matrix; the default is {@link #im2col} and one GEMM.
+     */
+    void convForward(Buffer out, Buffer image, Buffer weights, Buffer patches, Window2d window, int outChannels);
+
+    /** The adjoint of {@link #convForward} in the image: {@code dImage} (overwritten) {@code = col2im(dOut * weights)}. */
+    void convBackwardData(Buffer dImage, Buffer dOut, Buffer weights, Window2d window, int outChannels);
+
+    /**
+     * The adjoint of {@link #convForward} in the weights: {@code dWeights} (overwritten) {@code = dOut^T * im2col(image)}.
+     * {@code patches}: null, or the buffer {@link #convForward} filled from this image.
+     */
+    void convBackwardWeights(Buffer dWeights, Buffer dOut, Buffer image, Buffer patches, Window2d window, int outChannels);
+
     /** {@code out[n][oy][ox][c]} = max over the window; padding never wins. */
     void maxPoolForward(Buffer out, Buffer in, Window2d window);
 

@@ -6,7 +6,7 @@ import io.clnet.device.OpKind;
 import io.clnet.device.Profiler;
 import io.clnet.device.Window2d;
 
-/** Convolution and dense (fully connected) ops: im2col + GEMM forward, three GEMM-shaped products backward. */
+/** Convolution and dense (fully connected) ops: each pass is one device op (a convolution or a GEMM) plus the bias. */
 public final class Conv {
     private Conv() {
     }
@@ -21,17 +21,12 @@ public final class Conv {
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int padH, int padW) {
         Device d = x.device();
         Window2d win = new Window2d(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(1), w.dim(2), strideH, strideW, padH, padW);
-        int rows = win.patchRows(), k = win.patchCols(), oc = w.dim(0);
-        // A 1x1, stride-1, unpadded convolution reads the input as the im2col matrix itself.
-        boolean pointwise = k == x.dim(3) && win.kernelH() == 1 && win.kernelW() == 1 && strideH == 1 && strideW == 1
-                && padH == 0 && padW == 0;
+        int rows = win.patchRows(), oc = w.dim(0);
         Tensor y = Tensor.result(new int[] {win.batch(), win.outHeight(), win.outWidth(), oc}, x, w, b);
-        Buffer cols = pointwise ? x.data() : y.tape().scratch(rows * k);
-        if (!pointwise) {
-            d.im2col(cols, x.data(), win);
-        }
+        int patchLength = d.convPatchLength(win, oc);
+        Buffer patches = patchLength == 0 ? null : y.tape().scratch(patchLength); // the forward's im2col, kept for the weights
         try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
-            d.gemm(false, true, rows, oc, k, 1f, cols, 0, k, w.data(), 0, k, 0f, y.data(), 0, oc);
+            d.convForward(y.data(), x.data(), w.data(), patches, win, oc);
             d.biasAdd(y.data(), b.data(), rows, oc);
         }
         y.onBackward(() -> {
@@ -44,27 +39,15 @@ public final class Conv {
                 }
                 Buffer dw = w.newGradient();
                 if (dw != null) {
-                    d.gemm(true, false, oc, k, rows, 1f, dy, 0, oc, cols, 0, k, 0f, dw, 0, k);
+                    d.convBackwardWeights(dw, dy, x.data(), patches, win, oc);
                     w.accumulate(dw, true);
                 }
             }
             Buffer dx = x.newGradient();
-            if (dx == null) {
-                return; // the network's input needs no gradient: skip the largest GEMM and col2im
+            if (dx != null) { // the network's input needs no gradient: its pass, the largest, is skipped
+                d.convBackwardData(dx, dy, w.data(), win, oc);
+                x.accumulate(dx, true);
             }
-            if (pointwise) {
-                try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_DATA)) {
-                    d.gemm(false, false, rows, k, oc, 1f, dy, 0, oc, w.data(), 0, k, 0f, dx, 0, k);
-                }
-            } else {
-                try (Buffer dcols = d.allocate(rows * k)) {
-                    try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_DATA)) {
-                        d.gemm(false, false, rows, k, oc, 1f, dy, 0, oc, w.data(), 0, k, 0f, dcols, 0, k);
-                    }
-                    d.col2im(dx, dcols, win);
-                }
-            }
-            x.accumulate(dx, true);
         });
         return y;
     }

@@ -4,6 +4,7 @@ import io.clnet.device.Activation;
 import io.clnet.device.BaseDevice;
 import io.clnet.device.BufferPool;
 import io.clnet.device.DeviceInfo;
+import io.clnet.device.OpKind;
 import io.clnet.device.PointwiseLoss;
 import io.clnet.device.Window2d;
 
@@ -23,6 +24,8 @@ public final class CpuDevice extends BaseDevice<float[]> {
     private static final int REDUCE_CHUNK = 1 << 13;
 
     private final CpuGemm gemm;
+    /** Convolutions straight from the image; null runs them as im2col + GEMM (the scalar path, the reference). */
+    private final CpuConv conv;
     private final DeviceInfo info;
 
     /** The CPU backend with the fastest GEMM this JVM can run. */
@@ -44,6 +47,7 @@ public final class CpuDevice extends BaseDevice<float[]> {
             }
         });
         this.gemm = allowVectorGemm ? CpuGemms.best() : new ScalarGemm();
+        this.conv = allowVectorGemm ? CpuGemms.vectorConv() : null;
         this.info = new DeviceInfo("cpu", "cpu", cpuModelName(), "CPU", Parallel.THREADS, Runtime.getRuntime().maxMemory(),
                 "Java " + Runtime.version() + ", " + gemm.description());
     }
@@ -81,6 +85,26 @@ public final class CpuDevice extends BaseDevice<float[]> {
             gemm.gemm(transA, transB, m, n, k, alpha, a, aOffset + i * strideA, lda, b, bOffset + i * strideB, ldb,
                     beta, c, cOffset + i * strideC, ldc);
         }
+    }
+
+    @Override
+    protected boolean convolvesFromImage(OpKind pass, Window2d w, int outChannels) {
+        return conv != null && conv.suits(pass, w, outChannels);
+    }
+
+    @Override
+    protected void runConvForward(float[] out, float[] image, float[] weights, Window2d w, int outChannels) {
+        conv.forward(out, image, weights, w, outChannels);
+    }
+
+    @Override
+    protected void runConvBackwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels) {
+        conv.backwardData(dImage, dOut, weights, w, outChannels);
+    }
+
+    @Override
+    protected void runConvBackwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
+        conv.backwardWeights(dWeights, dOut, image, w, outChannels);
     }
 
     @Override

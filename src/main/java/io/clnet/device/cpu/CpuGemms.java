@@ -1,6 +1,6 @@
 package io.clnet.device.cpu;
 
-/** Picks the CPU GEMM: the Vector API kernel when the JVM has {@code jdk.incubator.vector}, else the scalar one. */
+/** Picks the CPU GEMM and convolution: the Vector API kernels when the JVM has {@code jdk.incubator.vector}, else the scalar GEMM. */
 final class CpuGemms {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static volatile boolean warned;
@@ -24,6 +24,19 @@ final class CpuGemms {
         }
         warnOnce("CPU GEMM runs the slow scalar path; start Java with --add-modules " + VECTOR_MODULE + " for the fast one");
         return new ScalarGemm();
+    }
+
+    /** The Vector API convolution, or null without the incubator module (convolutions then run as im2col + GEMM). */
+    static CpuConv vectorConv() {
+        if (!vectorModulePresent()) {
+            return null;
+        }
+        try {
+            return (CpuConv) Class.forName("io.clnet.device.cpu.VectorConv").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            warnOnce("the Vector API convolution failed to load (" + e + "); convolutions run as im2col + GEMM");
+            return null;
+        }
     }
 
     private static void warnOnce(String message) {

@@ -12,10 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * preferred species, because on JDK 17 two vector widths in one JVM slow this kernel many times over.
  */
 final class VectorGemm implements CpuGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final int L = S.length();
-    private static final int MR = 8;
-    private static final int NR = 2 * L;
+    private static final VectorSpecies<Float> S = VectorBlock.S;
+    private static final int L = VectorBlock.L;
+    private static final int MR = VectorBlock.MR;
+    private static final int NR = VectorBlock.NR;
     /** A k-slice of a B panel (KC x NR floats) stays in L1 while the A panels stream past it. */
     private static final int KC = 256;
     /** Largest tile: packed A (MC x KC) and B (KC x NC) both stay in L2. */
@@ -32,6 +32,8 @@ final class VectorGemm implements CpuGemm {
 
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+    /** Per thread: where the rows of one register block of A start. */
+    private static final ThreadLocal<int[]> BLOCK_ROWS = ThreadLocal.withInitial(() -> new int[MR]);
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
@@ -101,6 +103,8 @@ final class VectorGemm implements CpuGemm {
                 ? prepackB(b, bOffset, ldb, transB, k, n, paddedN) : null;
         Parallel.Range body = (from, to) -> {
             float[][] scratch = SCRATCH.get();
+            int[] blockRows = BLOCK_ROWS.get();
+            int rowStride = transA ? 1 : lda, kStride = transA ? lda : 1;
             for (int t = from; t < to; t++) {
                 int i0 = (t / tilesN) * tileM, j0 = (t % tilesN) * tileN;
                 int rows = Math.min(tileM, m - i0), cols = Math.min(tileN, n - j0);
@@ -118,18 +122,18 @@ final class VectorGemm implements CpuGemm {
                     if (shared == null) {
                         packB(scratch[1], 0, b, bOffset, ldb, transB, p0, kc, j0, cols);
                     }
-                    int rowStride = transA ? 1 : lda, kStride = transA ? lda : 1;
                     for (int jr = 0; jr < cols; jr += NR) {
                         for (int ir = 0; ir < rows; ir += MR) {
                             if (ir < direct) {
-                                int first = aOffset + (i0 + ir) * rowStride + p0 * kStride;
-                                micro(kc, a, first, rowStride, kStride, bp, bBase + jr * kc, scratch[2]);
+                                VectorBlock.strided(blockRows, aOffset + (i0 + ir) * rowStride + p0 * kStride, rowStride);
+                                VectorBlock.multiply(kc, a, blockRows, kStride, bp, bBase + jr * kc, NR, scratch[2], false);
                             } else {
-                                micro(kc, scratch[0], (ir - direct) * kc, 1, MR, bp, bBase + jr * kc, scratch[2]);
+                                VectorBlock.strided(blockRows, (ir - direct) * kc, 1);
+                                VectorBlock.multiply(kc, scratch[0], blockRows, MR, bp, bBase + jr * kc, NR, scratch[2], false);
                             }
                             // With beta = 0 the first k-slice stores its block (NaNs in C are overwritten too):
                             // no pass to clear C, and no read of it, which matters when K is small.
-                            addBlock(c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr),
+                            VectorBlock.addBlock(c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr),
                                     scratch[2], beta == 0f && p0 == 0);
                         }
                     }
@@ -205,86 +209,6 @@ final class VectorGemm implements CpuGemm {
                 for (int j = width; j < NR; j++) {
                     bp[dst + j] = 0f;
                 }
-            }
-        }
-    }
-
-    /**
-     * {@code tmp[MR x NR] = A block * Bpanel} over {@code kc}, with the whole block in registers. Element
-     * (r, p) of the A block is {@code a[ai + r*rs + p*ps]}: a packed panel ({@code rs=1, ps=MR}), rows of a
-     * row-major A ({@code rs=lda, ps=1}) or columns of a transposed one ({@code rs=1, ps=lda}). The
-     * accumulators leave only through {@code intoArray}: handing them to any other code makes C2 box them,
-     * which slowed this loop five times over.
-     */
-    private static void micro(int kc, float[] a, int ai, int rs, int ps, float[] bp, int bi, float[] tmp) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        int r1 = rs, r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs, r6 = 6 * rs, r7 = 7 * rs;
-        for (int p = 0; p < kc; p++, ai += ps, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, a[ai + r6]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, a[ai + r7]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
-        }
-        c00.intoArray(tmp, 0);
-        c01.intoArray(tmp, L);
-        c10.intoArray(tmp, NR);
-        c11.intoArray(tmp, NR + L);
-        c20.intoArray(tmp, 2 * NR);
-        c21.intoArray(tmp, 2 * NR + L);
-        c30.intoArray(tmp, 3 * NR);
-        c31.intoArray(tmp, 3 * NR + L);
-        c40.intoArray(tmp, 4 * NR);
-        c41.intoArray(tmp, 4 * NR + L);
-        c50.intoArray(tmp, 5 * NR);
-        c51.intoArray(tmp, 5 * NR + L);
-        c60.intoArray(tmp, 6 * NR);
-        c61.intoArray(tmp, 6 * NR + L);
-        c70.intoArray(tmp, 7 * NR);
-        c71.intoArray(tmp, 7 * NR + L);
-    }
-
-    /** {@code C[rows x cols] += tmp[MR x NR]} (or {@code =} when {@code store}), vectorised for a full block. */
-    private static void addBlock(float[] c, int ci, int ldc, int rows, int cols, float[] tmp, boolean store) {
-        if (cols == NR) {
-            for (int r = 0; r < rows; r++) {
-                int row = ci + r * ldc;
-                FloatVector t0 = FloatVector.fromArray(S, tmp, r * NR), t1 = FloatVector.fromArray(S, tmp, r * NR + L);
-                if (!store) {
-                    t0 = t0.add(FloatVector.fromArray(S, c, row));
-                    t1 = t1.add(FloatVector.fromArray(S, c, row + L));
-                }
-                t0.intoArray(c, row);
-                t1.intoArray(c, row + L);
-            }
-            return;
-        }
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < cols; j++) {
-                c[ci + r * ldc + j] = store ? tmp[r * NR + j] : c[ci + r * ldc + j] + tmp[r * NR + j];
             }
         }
     }

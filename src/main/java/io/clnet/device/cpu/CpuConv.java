@@ -1,0 +1,17 @@
+package io.clnet.device.cpu;
+
+import io.clnet.device.OpKind;
+import io.clnet.device.Window2d;
+
+/** Convolution passes straight from the image on host arrays (see {@link VectorConv}). */
+interface CpuConv {
+
+    /** Whether {@code pass} (a conv {@link OpKind}) on this window is faster here than im2col/col2im and GEMM. */
+    boolean suits(OpKind pass, Window2d w, int outChannels);
+
+    void forward(float[] out, float[] image, float[] weights, Window2d w, int outChannels);
+
+    void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels);
+
+    void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels);
+}

@@ -1,0 +1,133 @@
+package io.clnet.device.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The one register-blocked inner loop of the CPU backend: an {@link #MR} x {@link #NR} block of C accumulates
+ * in 16 vector registers with FMAs. {@link VectorGemm} and {@link VectorConv} both call it; they differ only in
+ * where the rows of A start:
+ * <pre>
+ *   block[r][j] (+)= sum over p in [0, count) of  a[rows[r] + p * aStep] * b[bi + p * bStep + j]
+ * </pre>
+ * A packed GEMM panel has {@code rows[r] = start + r} and {@code aStep = MR}; a row-major A read in place has
+ * {@code rows[r] = start + r * lda} and {@code aStep = 1}; a convolution has {@code rows[r]} = where output
+ * pixel r's window row starts in the padded image. k runs linearly inside one call, so C2 hoists every bounds
+ * check out of the loop: reading k through an offset table cost 15%, and two nested loops made C2 keep the
+ * accumulators in memory, twenty times slower. A convolution walks the kernel rows with one call each,
+ * carrying the block in {@code tmp}.
+ *
+ * <p>One species (the preferred one) everywhere: on JDK 17 two vector widths in one JVM slow this many times over.
+ */
+final class VectorBlock {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 8;
+    static final int NR = 2 * L;
+
+    private VectorBlock() {
+    }
+
+    /**
+     * {@code tmp[MR x NR] = } the block sum above, or {@code tmp +=} it when {@code accumulate}. The accumulators
+     * leave only through {@code intoArray}: handing them to any other code makes C2 box them, which slowed this
+     * loop five times over.
+     */
+    static void multiply(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep, float[] tmp, boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, tmp, 0);
+            c01 = FloatVector.fromArray(S, tmp, L);
+            c10 = FloatVector.fromArray(S, tmp, NR);
+            c11 = FloatVector.fromArray(S, tmp, NR + L);
+            c20 = FloatVector.fromArray(S, tmp, 2 * NR);
+            c21 = FloatVector.fromArray(S, tmp, 2 * NR + L);
+            c30 = FloatVector.fromArray(S, tmp, 3 * NR);
+            c31 = FloatVector.fromArray(S, tmp, 3 * NR + L);
+            c40 = FloatVector.fromArray(S, tmp, 4 * NR);
+            c41 = FloatVector.fromArray(S, tmp, 4 * NR + L);
+            c50 = FloatVector.fromArray(S, tmp, 5 * NR);
+            c51 = FloatVector.fromArray(S, tmp, 5 * NR + L);
+            c60 = FloatVector.fromArray(S, tmp, 6 * NR);
+            c61 = FloatVector.fromArray(S, tmp, 6 * NR + L);
+            c70 = FloatVector.fromArray(S, tmp, 7 * NR);
+            c71 = FloatVector.fromArray(S, tmp, 7 * NR + L);
+        }
+        int o0 = rows[0], o1 = rows[1], o2 = rows[2], o3 = rows[3], o4 = rows[4], o5 = rows[5], o6 = rows[6], o7 = rows[7];
+        for (int p = 0, e = 0; p < count; p++, e += aStep, bi += bStep) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[o0 + e]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[o1 + e]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[o2 + e]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[o3 + e]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[o4 + e]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[o5 + e]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[o6 + e]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[o7 + e]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(tmp, 0);
+        c01.intoArray(tmp, L);
+        c10.intoArray(tmp, NR);
+        c11.intoArray(tmp, NR + L);
+        c20.intoArray(tmp, 2 * NR);
+        c21.intoArray(tmp, 2 * NR + L);
+        c30.intoArray(tmp, 3 * NR);
+        c31.intoArray(tmp, 3 * NR + L);
+        c40.intoArray(tmp, 4 * NR);
+        c41.intoArray(tmp, 4 * NR + L);
+        c50.intoArray(tmp, 5 * NR);
+        c51.intoArray(tmp, 5 * NR + L);
+        c60.intoArray(tmp, 6 * NR);
+        c61.intoArray(tmp, 6 * NR + L);
+        c70.intoArray(tmp, 7 * NR);
+        c71.intoArray(tmp, 7 * NR + L);
+    }
+
+    /** {@code C[rows x cols] += tmp[MR x NR]} (or {@code =} when {@code store}), vectorised for a full-width block. */
+    static void addBlock(float[] c, int ci, int ldc, int rows, int cols, float[] tmp, boolean store) {
+        if (cols == NR) {
+            for (int r = 0; r < rows; r++) {
+                int row = ci + r * ldc;
+                FloatVector t0 = FloatVector.fromArray(S, tmp, r * NR), t1 = FloatVector.fromArray(S, tmp, r * NR + L);
+                if (!store) {
+                    t0 = t0.add(FloatVector.fromArray(S, c, row));
+                    t1 = t1.add(FloatVector.fromArray(S, c, row + L));
+                }
+                t0.intoArray(c, row);
+                t1.intoArray(c, row + L);
+            }
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                c[ci + r * ldc + j] = store ? tmp[r * NR + j] : c[ci + r * ldc + j] + tmp[r * NR + j];
+            }
+        }
+    }
+
+    /** {@code rows[r] = start + r * stride}: the row offsets of A read in place or packed. */
+    static void strided(int[] rows, int start, int stride) {
+        for (int r = 0; r < MR; r++) {
+            rows[r] = start + r * stride;
+        }
+    }
+}

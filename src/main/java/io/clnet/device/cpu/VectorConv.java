@@ -1,0 +1,248 @@
+package io.clnet.device.cpu;
+
+import io.clnet.device.OpKind;
+import io.clnet.device.Window2d;
+
+import java.util.Arrays;
+
+/**
+ * Convolution without the im2col matrix ("implicit GEMM"): the GEMM's A is read straight out of a zero-padded
+ * copy of the image. For output pixel m, kernel row ky, the taps {@code (kx, c)} of its window are
+ * {@code kernelW * channels} consecutive floats of the padded image, so {@link VectorBlock#multiply} walks
+ * each kernel row in one linear run. This skips writing and reading the patch matrix (80 MB per step for
+ * lenet's second conv) and lets the backward passes work from the image as well:
+ * <ul>
+ *   <li>forward: {@code out[m][o] = sum over (ky, kx, c) of padded[m's window + ...] * w[o][ky][kx][c]};</li>
+ *   <li>backward-data (stride 1): the forward of dOut padded by {@code kernel - 1 - pad}, with the kernel
+ *       turned 180 degrees and its in- and out-channels swapped;</li>
+ *   <li>backward-weights: register blocks of 8 taps x {@link VectorBlock#NR} out-channels, k running over
+ *       the output pixels one output row at a time.</li>
+ * </ul>
+ * Every output element is summed by one thread in a fixed order: results do not depend on the core count.
+ * Scratch arrays grow to the largest layer and are then reused, so steady-state steps allocate nothing.
+ */
+final class VectorConv implements CpuConv {
+    private static final int MR = VectorBlock.MR;
+    private static final int NR = VectorBlock.NR;
+    /** Output pixels per task in the forward: enough work to hide the task's start. */
+    private static final int FORWARD_TILE = 128;
+    /** Output pixels per pass of the weight gradient: their slice of dOut and the image stay in L2. */
+    private static final int WEIGHT_PIXELS = 1024;
+
+    private float[] padded = new float[0];
+    private float[] packedWeights = new float[0];
+    private float[] flippedWeights = new float[0];
+    private float[] packedGradient = new float[0];
+    private float[] tapMajorGradient = new float[0];
+
+    private static final ThreadLocal<Block> BLOCK = ThreadLocal.withInitial(Block::new);
+
+    /** One thread's register-block scratch: the row offsets of A and the block itself. */
+    private static final class Block {
+        final int[] rows = new int[MR];
+        final float[] tmp = new float[MR * NR];
+    }
+
+    /**
+     * When a pass runs from the image, measured on lenet and simple ({@code train --profile}, and each pass
+     * timed alone): the columns of its register block (out-channels; in-channels for backward-data) must fill
+     * a whole panel, since im2col's GEMM handles a narrow N no worse and simple's 8 and 16 channels ran slower
+     * here; and the run of k between two carries of the block must pay for the carry: a kernel row of taps in
+     * backward-data, an output row of pixels in the weight gradient. The forward gains even on a one-channel
+     * image (lenet's first conv: 75 against 45 GFLOP/s), where a kernel row is only 5 taps.
+     */
+    private static final int MIN_RUN = 16;
+    private static final int MIN_RUN_OF_PIXELS = 8;
+
+    @Override
+    public boolean suits(OpKind pass, Window2d w, int outChannels) {
+        return switch (pass) {
+            case CONV_FORWARD -> outChannels >= NR;
+            case CONV_BACKWARD_DATA -> w.strideH() == 1 && w.strideW() == 1 && w.padH() < w.kernelH() && w.padW() < w.kernelW()
+                    && w.channels() >= NR && w.kernelW() * outChannels >= MIN_RUN;
+            case CONV_BACKWARD_WEIGHTS -> outChannels >= NR && w.outWidth() >= MIN_RUN_OF_PIXELS;
+            default -> false;
+        };
+    }
+
+    /** {@code out[patchRows][outChannels] = im2col(image) * weights^T}, weights {@code [outChannels][kh][kw][c]}. */
+    @Override
+    public void forward(float[] out, float[] image, float[] weights, Window2d w, int outChannels) {
+        int taps = w.patchCols(), panels = ceilDiv(outChannels, NR);
+        packedWeights = grow(packedWeights, panels * taps * NR);
+        float[] bp = packedWeights;
+        Parallel.forRange(panels * taps, 256, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int panel = t / taps, tap = t % taps;
+                for (int j = 0; j < NR; j++) {
+                    int o = panel * NR + j;
+                    bp[t * NR + j] = o < outChannels ? weights[o * taps + tap] : 0f;
+                }
+            }
+        });
+        forwardPacked(out, image, bp, w, outChannels);
+    }
+
+    /** {@code dImage = col2im(dOut * weights)}, as a forward of dOut (see the class comment): stride 1, padding below the kernel. */
+    @Override
+    public void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels) {
+        int kh = w.kernelH(), kw = w.kernelW(), c = w.channels(), taps = w.patchCols();
+        Window2d turned = new Window2d(w.batch(), w.outHeight(), w.outWidth(), outChannels, kh, kw, 1, 1,
+                kh - 1 - w.padH(), kw - 1 - w.padW());
+        // turned[c][ky][kx][o] = weights[o][kh-1-ky][kw-1-kx][c], packed as forward packs: panels of NR in-channels.
+        int panels = ceilDiv(c, NR), turnedTaps = kh * kw * outChannels;
+        flippedWeights = grow(flippedWeights, panels * turnedTaps * NR);
+        float[] bp = flippedWeights;
+        Parallel.forRange(panels * turnedTaps, 256, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int panel = t / turnedTaps, tap = t % turnedTaps;
+                int ky = tap / (kw * outChannels), kx = tap / outChannels % kw, o = tap % outChannels;
+                int source = o * taps + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c;
+                for (int j = 0; j < NR; j++) {
+                    int ci = panel * NR + j;
+                    bp[t * NR + j] = ci < c ? weights[source + ci] : 0f;
+                }
+            }
+        });
+        forwardPacked(dImage, dOut, bp, turned, c);
+    }
+
+    /** {@code dWeights[outChannels][taps] = dOut^T * im2col(image)}. */
+    @Override
+    public void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
+        int pixels = w.patchRows(), taps = w.patchCols(), panels = ceilDiv(outChannels, NR), width = panels * NR;
+        float[] xp = pad(image, w);
+        // dOut in panels of NR channels, zero past the last: B of every block, read linearly.
+        packedGradient = grow(packedGradient, panels * pixels * NR);
+        float[] bp = packedGradient;
+        Parallel.forRange(pixels, 2048, (from, to) -> {
+            for (int panel = 0; panel < panels; panel++) {
+                for (int m = from; m < to; m++) {
+                    int dst = (panel * pixels + m) * NR, src = m * outChannels + panel * NR;
+                    int n = Math.min(NR, outChannels - panel * NR);
+                    System.arraycopy(dOut, src, bp, dst, n);
+                    Arrays.fill(bp, dst + n, dst + NR, 0f);
+                }
+            }
+        });
+        tapMajorGradient = grow(tapMajorGradient, roundUp(taps, MR) * width);
+        float[] acc = tapMajorGradient;
+        int oh = w.outHeight(), ow = w.outWidth(), sh = w.strideH(), sw = w.strideW(), c = w.channels();
+        int wp = w.width() + 2 * w.padW(), hp = w.height() + 2 * w.padH();
+        int rowsPerPass = Math.max(1, WEIGHT_PIXELS / ow);
+        int blocks = ceilDiv(taps, MR);
+        Parallel.forRange(blocks, 1, (from, to) -> {
+            Block block = BLOCK.get();
+            int outRows = w.batch() * oh;
+            for (int first = 0; first < outRows; first += rowsPerPass) {
+                int last = Math.min(outRows, first + rowsPerPass);
+                for (int b = from; b < to; b++) {
+                    int tap0 = b * MR;
+                    for (int panel = 0; panel < panels; panel++) {
+                        boolean carry = first > 0;
+                        if (carry) {
+                            load(block.tmp, acc, tap0 * width + panel * NR, width);
+                        }
+                        for (int row = first; row < last; row++) {
+                            int n = row / oh, y = row % oh;
+                            int origin = ((n * hp + y * sh) * wp) * c;
+                            for (int r = 0; r < MR; r++) {
+                                block.rows[r] = origin + tapOffset(Math.min(tap0 + r, taps - 1), w, wp);
+                            }
+                            VectorBlock.multiply(ow, xp, block.rows, sw * c, bp, (panel * pixels + row * ow) * NR, NR, block.tmp,
+                                    carry);
+                            carry = true;
+                        }
+                        VectorBlock.addBlock(acc, tap0 * width + panel * NR, width, MR, NR, block.tmp, true);
+                    }
+                }
+            }
+        });
+        Parallel.forRange(outChannels, 1, (from, to) -> {
+            for (int o = from; o < to; o++) {
+                for (int tap = 0; tap < taps; tap++) {
+                    dWeights[o * taps + tap] = acc[tap * width + o];
+                }
+            }
+        });
+    }
+
+    /** The forward with weights already packed in panels of NR out-channels ({@code bp[panel][tap][NR]}). */
+    private void forwardPacked(float[] out, float[] image, float[] bp, Window2d w, int outChannels) {
+        float[] xp = pad(image, w);
+        int pixels = w.patchRows(), taps = w.patchCols(), panels = ceilDiv(outChannels, NR);
+        int oh = w.outHeight(), ow = w.outWidth(), sh = w.strideH(), sw = w.strideW(), c = w.channels();
+        int wp = w.width() + 2 * w.padW(), hp = w.height() + 2 * w.padH();
+        int kernelRow = w.kernelW() * c, rowStride = wp * c;
+        Parallel.forRange(ceilDiv(pixels, FORWARD_TILE), 1, (from, to) -> {
+            Block block = BLOCK.get();
+            for (int tile = from; tile < to; tile++) {
+                int tileEnd = Math.min(pixels, (tile + 1) * FORWARD_TILE);
+                for (int panel = 0; panel < panels; panel++) {
+                    for (int m0 = tile * FORWARD_TILE; m0 < tileEnd; m0 += MR) {
+                        int rows = Math.min(MR, tileEnd - m0);
+                        for (int r = 0; r < MR; r++) {
+                            int m = m0 + Math.min(r, rows - 1), x = m % ow, y = m / ow % oh, n = m / (ow * oh);
+                            block.rows[r] = ((n * hp + y * sh) * wp + x * sw) * c;
+                        }
+                        for (int ky = 0; ky < w.kernelH(); ky++) {
+                            VectorBlock.multiply(kernelRow, xp, block.rows, 1, bp, (panel * taps + ky * kernelRow) * NR, NR,
+                                    block.tmp, ky > 0);
+                            for (int r = 0; r < MR; r++) {
+                                block.rows[r] += rowStride;
+                            }
+                        }
+                        VectorBlock.addBlock(out, m0 * outChannels + panel * NR, outChannels, rows,
+                                Math.min(NR, outChannels - panel * NR), block.tmp, true);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Where tap {@code (ky, kx, c)} sits relative to its window's corner in the padded image. */
+    private static int tapOffset(int tap, Window2d w, int paddedWidth) {
+        int c = w.channels(), kernelRow = w.kernelW() * c;
+        return (tap / kernelRow) * paddedWidth * c + tap % kernelRow;
+    }
+
+    /** The image with {@code padH} zero rows and {@code padW} zero columns on each side, in reused scratch. */
+    private float[] pad(float[] image, Window2d w) {
+        int h = w.height(), wd = w.width(), c = w.channels(), ph = w.padH(), pw = w.padW();
+        int hp = h + 2 * ph, wp = wd + 2 * pw, plane = hp * wp * c;
+        padded = grow(padded, w.batch() * plane);
+        float[] xp = padded;
+        Parallel.forRange(w.batch(), 1, (from, to) -> {
+            for (int n = from; n < to; n++) {
+                int base = n * plane;
+                Arrays.fill(xp, base, base + ph * wp * c, 0f);
+                for (int y = 0; y < h; y++) {
+                    int row = base + (y + ph) * wp * c;
+                    Arrays.fill(xp, row, row + pw * c, 0f);
+                    System.arraycopy(image, (n * h + y) * wd * c, xp, row + pw * c, wd * c);
+                    Arrays.fill(xp, row + (pw + wd) * c, row + wp * c, 0f);
+                }
+                Arrays.fill(xp, base + (ph + h) * wp * c, base + plane, 0f);
+            }
+        });
+        return xp;
+    }
+
+    private static void load(float[] tmp, float[] acc, int start, int width) {
+        for (int r = 0; r < MR; r++) {
+            System.arraycopy(acc, start + r * width, tmp, r * NR, NR);
+        }
+    }
+
+    private static float[] grow(float[] array, int length) {
+        return array.length >= length ? array : new float[length];
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int roundUp(int a, int multiple) {
+        return ceilDiv(a, multiple) * multiple;
+    }
+}

@@ -1,0 +1,145 @@
+package io.clnet.device.contract;
+
+import io.clnet.device.Buffer;
+import io.clnet.device.Window2d;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static io.clnet.device.contract.DeviceFixture.assertClose;
+import static io.clnet.device.contract.DeviceFixture.random;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The three convolution passes against im2col and GEMM done in double precision, with and without the patch
+ * matrix kept between forward and weight gradient. The windows reach every path a backend may take: straight
+ * from the image (32+ channels, a one-channel image, padding up to the kernel size minus one, channels across a register panel,
+ * non-square kernels, more output rows than one pass of the weight gradient) and the im2col fallbacks (one
+ * input channel, few channels, stride 2, padding as wide as the kernel, a 1x1 kernel).
+ */
+interface ConvContract extends DeviceFixture {
+
+    record Case(Window2d window, int outChannels) {
+    }
+
+    static List<Case> cases() {
+        return List.of(
+                new Case(Window2d.square(1, 5, 5, 8, 3, 1, 1), 5),
+                new Case(Window2d.square(2, 7, 9, 16, 3, 2, 1), 33),
+                new Case(new Window2d(3, 6, 5, 6, 3, 4, 1, 1, 2, 0), 17),
+                new Case(Window2d.square(1, 9, 9, 4, 5, 1, 4), 9),
+                new Case(Window2d.square(2, 4, 4, 20, 1, 1, 0), 7),
+                new Case(Window2d.square(2, 6, 7, 1, 3, 1, 1), 8),
+                new Case(Window2d.square(2, 11, 9, 1, 5, 1, 2), 32),
+                new Case(new Window2d(1, 3, 3, 8, 2, 2, 1, 1, 2, 2), 3),
+                new Case(Window2d.square(8, 14, 14, 16, 3, 1, 1), 40),
+                new Case(new Window2d(2, 9, 10, 33, 3, 2, 1, 1, 2, 1), 35),
+                new Case(Window2d.square(1, 6, 8, 32, 5, 1, 4), 32));
+    }
+
+    /** The buffer a training step keeps between forward and weight gradient, or null when the device needs none. */
+    private Buffer patchesFor(Window2d w, int outChannels) {
+        int length = device().convPatchLength(w, outChannels);
+        return length == 0 ? null : allocate(length);
+    }
+
+    @Test
+    default void convForwardMatchesIm2colTimesWeights() {
+        Random rnd = new Random(30);
+        for (Case c : cases()) {
+            Window2d w = c.window();
+            int oc = c.outChannels(), k = w.patchCols();
+            float[] image = random(rnd, w.inputLength()), weights = random(rnd, oc * k);
+            Buffer out = allocate(w.patchRows() * oc);
+            device().convForward(out, upload(image), upload(weights), null, w, oc);
+            float[] got = download(out);
+            // Again as a training step runs it: a device that keeps the patch matrix makes it here.
+            device().fill(out, Float.NaN, w.patchRows() * oc);
+            device().convForward(out, upload(image), upload(weights), patchesFor(w, oc), w, oc);
+            float[] gotKeeping = download(out);
+            double[] cols = Reference.im2col(image, w);
+            double[] want = new double[w.patchRows() * oc];
+            for (int r = 0; r < w.patchRows(); r++) {
+                for (int o = 0; o < oc; o++) {
+                    double s = 0;
+                    for (int t = 0; t < k; t++) {
+                        s += cols[r * k + t] * weights[o * k + t];
+                    }
+                    want[r * oc + o] = s;
+                }
+            }
+            assertClose("convForward " + w + " to " + oc, want, got, 1e-5 * k, 1e-5);
+            assertClose("convForward keeping patches " + w + " to " + oc, want, gotKeeping, 1e-5 * k, 1e-5);
+        }
+    }
+
+    @Test
+    default void convBackwardDataIsCol2imOfGradientTimesWeights() {
+        Random rnd = new Random(31);
+        for (Case c : cases()) {
+            Window2d w = c.window();
+            int oc = c.outChannels(), k = w.patchCols();
+            float[] dOut = random(rnd, w.patchRows() * oc), weights = random(rnd, oc * k);
+            float[] dCols = new float[w.patchRows() * k];
+            for (int r = 0; r < w.patchRows(); r++) {
+                for (int t = 0; t < k; t++) {
+                    double s = 0;
+                    for (int o = 0; o < oc; o++) {
+                        s += (double) dOut[r * oc + o] * weights[o * k + t];
+                    }
+                    dCols[r * k + t] = (float) s;
+                }
+            }
+            Buffer dImage = allocate(w.inputLength());
+            device().fill(dImage, Float.NaN, w.inputLength()); // overwritten, not added to
+            device().convBackwardData(dImage, upload(dOut), upload(weights), w, oc);
+            assertClose("convBackwardData " + w + " from " + oc, Reference.col2im(dCols, w), download(dImage), 1e-5 * oc * k, 1e-5);
+        }
+    }
+
+    @Test
+    default void convBackwardWeightsIsGradientTransposedTimesIm2col() {
+        Random rnd = new Random(32);
+        for (Case c : cases()) {
+            Window2d w = c.window();
+            int oc = c.outChannels(), k = w.patchCols(), rows = w.patchRows();
+            float[] dOut = random(rnd, rows * oc), image = random(rnd, w.inputLength());
+            double[] cols = Reference.im2col(image, w);
+            double[] want = new double[oc * k];
+            for (int o = 0; o < oc; o++) {
+                for (int t = 0; t < k; t++) {
+                    double s = 0;
+                    for (int r = 0; r < rows; r++) {
+                        s += dOut[r * oc + o] * cols[r * k + t];
+                    }
+                    want[o * k + t] = s;
+                }
+            }
+            Buffer dWeights = allocate(oc * k);
+            device().fill(dWeights, Float.NaN, oc * k);
+            Buffer imageBuffer = upload(image);
+            device().convBackwardWeights(dWeights, upload(dOut), imageBuffer, null, w, oc);
+            assertClose("convBackwardWeights " + w + " from " + oc, want, download(dWeights), 1e-5 * rows, 1e-5);
+            // With the patch matrix kept by the forward, as a training step runs it.
+            Buffer patches = patchesFor(w, oc);
+            if (patches != null) {
+                device().convForward(allocate(rows * oc), imageBuffer, upload(random(rnd, oc * k)), patches, w, oc);
+                device().fill(dWeights, Float.NaN, oc * k);
+                device().convBackwardWeights(dWeights, upload(dOut), imageBuffer, patches, w, oc);
+                assertClose("convBackwardWeights from kept patches " + w, want, download(dWeights), 1e-5 * rows, 1e-5);
+            }
+        }
+    }
+
+    @Test
+    default void convRejectsWeightsOfTheWrongSize() {
+        Window2d w = Window2d.square(1, 5, 5, 8, 3, 1, 1);
+        Buffer out = allocate(w.patchRows() * 4), image = allocate(w.inputLength()), weights = allocate(4 * w.patchCols() - 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> device().convForward(out, image, weights, null, w, 4));
+        assertTrue(e.getMessage().contains("convForward") && e.getMessage().contains("'weights' holds 287 floats but needs 288"),
+                e.getMessage());
+    }
+}
