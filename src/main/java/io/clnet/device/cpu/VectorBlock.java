@@ -124,6 +124,16 @@ final class VectorBlock {
         }
     }
 
+    /** Blocks of {@code b} needed to cover {@code a}: panels of a width, register blocks of a height. */
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    /** {@code a} rounded up to whole blocks of {@code multiple}. */
+    static int roundUp(int a, int multiple) {
+        return ceilDiv(a, multiple) * multiple;
+    }
+
     /** {@code rows[r] = start + r * stride}: the row offsets of A read in place or packed. */
     static void strided(int[] rows, int start, int stride) {
         for (int r = 0; r < MR; r++) {

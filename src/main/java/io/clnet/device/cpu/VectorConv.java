@@ -31,7 +31,6 @@ final class VectorConv implements CpuConv {
 
     private float[] padded = new float[0];
     private float[] packedWeights = new float[0];
-    private float[] flippedWeights = new float[0];
     private float[] packedGradient = new float[0];
     private float[] tapMajorGradient = new float[0];
 
@@ -68,19 +67,9 @@ final class VectorConv implements CpuConv {
     /** {@code out[patchRows][outChannels] = im2col(image) * weights^T}, weights {@code [outChannels][kh][kw][c]}. */
     @Override
     public void forward(float[] out, float[] image, float[] weights, Window2d w, int outChannels) {
-        int taps = w.patchCols(), panels = ceilDiv(outChannels, NR);
-        packedWeights = grow(packedWeights, panels * taps * NR);
-        float[] bp = packedWeights;
-        Parallel.forRange(panels * taps, 256, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int panel = t / taps, tap = t % taps;
-                for (int j = 0; j < NR; j++) {
-                    int o = panel * NR + j;
-                    bp[t * NR + j] = o < outChannels ? weights[o * taps + tap] : 0f;
-                }
-            }
-        });
-        forwardPacked(out, image, bp, w, outChannels);
+        int taps = w.patchCols();
+        packedWeights = packPanels(packedWeights, weights, outChannels, taps, tap -> tap, taps);
+        forwardPacked(out, image, packedWeights, w, outChannels);
     }
 
     /** {@code dImage = col2im(dOut * weights)}, as a forward of dOut (see the class comment): stride 1, padding below the kernel. */
@@ -90,27 +79,17 @@ final class VectorConv implements CpuConv {
         Window2d turned = new Window2d(w.batch(), w.outHeight(), w.outWidth(), outChannels, kh, kw, 1, 1,
                 kh - 1 - w.padH(), kw - 1 - w.padW());
         // turned[c][ky][kx][o] = weights[o][kh-1-ky][kw-1-kx][c], packed as forward packs: panels of NR in-channels.
-        int panels = ceilDiv(c, NR), turnedTaps = kh * kw * outChannels;
-        flippedWeights = grow(flippedWeights, panels * turnedTaps * NR);
-        float[] bp = flippedWeights;
-        Parallel.forRange(panels * turnedTaps, 256, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int panel = t / turnedTaps, tap = t % turnedTaps;
-                int ky = tap / (kw * outChannels), kx = tap / outChannels % kw, o = tap % outChannels;
-                int source = o * taps + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c;
-                for (int j = 0; j < NR; j++) {
-                    int ci = panel * NR + j;
-                    bp[t * NR + j] = ci < c ? weights[source + ci] : 0f;
-                }
-            }
-        });
-        forwardPacked(dImage, dOut, bp, turned, c);
+        packedWeights = packPanels(packedWeights, weights, c, kh * kw * outChannels, tap -> {
+            int ky = tap / (kw * outChannels), kx = tap / outChannels % kw, o = tap % outChannels;
+            return o * taps + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c;
+        }, 1);
+        forwardPacked(dImage, dOut, packedWeights, turned, c);
     }
 
     /** {@code dWeights[outChannels][taps] = dOut^T * im2col(image)}. */
     @Override
     public void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
-        int pixels = w.patchRows(), taps = w.patchCols(), panels = ceilDiv(outChannels, NR), width = panels * NR;
+        int pixels = w.patchRows(), taps = w.patchCols(), panels = VectorBlock.ceilDiv(outChannels, NR), width = panels * NR;
         float[] xp = pad(image, w);
         // dOut in panels of NR channels, zero past the last: B of every block, read linearly.
         packedGradient = grow(packedGradient, panels * pixels * NR);
@@ -125,12 +104,12 @@ final class VectorConv implements CpuConv {
                 }
             }
         });
-        tapMajorGradient = grow(tapMajorGradient, roundUp(taps, MR) * width);
+        tapMajorGradient = grow(tapMajorGradient, VectorBlock.roundUp(taps, MR) * width);
         float[] acc = tapMajorGradient;
         int oh = w.outHeight(), ow = w.outWidth(), sh = w.strideH(), sw = w.strideW(), c = w.channels();
         int wp = w.width() + 2 * w.padW(), hp = w.height() + 2 * w.padH();
         int rowsPerPass = Math.max(1, WEIGHT_PIXELS / ow);
-        int blocks = ceilDiv(taps, MR);
+        int blocks = VectorBlock.ceilDiv(taps, MR);
         Parallel.forRange(blocks, 1, (from, to) -> {
             Block block = BLOCK.get();
             int outRows = w.batch() * oh;
@@ -170,11 +149,11 @@ final class VectorConv implements CpuConv {
     /** The forward with weights already packed in panels of NR out-channels ({@code bp[panel][tap][NR]}). */
     private void forwardPacked(float[] out, float[] image, float[] bp, Window2d w, int outChannels) {
         float[] xp = pad(image, w);
-        int pixels = w.patchRows(), taps = w.patchCols(), panels = ceilDiv(outChannels, NR);
+        int pixels = w.patchRows(), taps = w.patchCols(), panels = VectorBlock.ceilDiv(outChannels, NR);
         int oh = w.outHeight(), ow = w.outWidth(), sh = w.strideH(), sw = w.strideW(), c = w.channels();
         int wp = w.width() + 2 * w.padW(), hp = w.height() + 2 * w.padH();
         int kernelRow = w.kernelW() * c, rowStride = wp * c;
-        Parallel.forRange(ceilDiv(pixels, FORWARD_TILE), 1, (from, to) -> {
+        Parallel.forRange(VectorBlock.ceilDiv(pixels, FORWARD_TILE), 1, (from, to) -> {
             Block block = BLOCK.get();
             for (int tile = from; tile < to; tile++) {
                 int tileEnd = Math.min(pixels, (tile + 1) * FORWARD_TILE);
@@ -198,6 +177,30 @@ final class VectorConv implements CpuConv {
                 }
             }
         });
+    }
+
+    /** Where column 0 of a tap's row of B starts in the weights. */
+    private interface TapStart {
+        int of(int tap);
+    }
+
+    /**
+     * B of a forward in panels of NR columns, {@code bp[panel][tap][NR]}, zero past the last column:
+     * element (tap, column) is {@code weights[start.of(tap) + column * columnStride]}. Reuses {@code into} when it is large enough.
+     */
+    private static float[] packPanels(float[] into, float[] weights, int columns, int taps, TapStart start, int columnStride) {
+        int panels = VectorBlock.ceilDiv(columns, NR);
+        float[] bp = grow(into, panels * taps * NR);
+        Parallel.forRange(panels * taps, 256, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int panel = t / taps, first = start.of(t % taps);
+                for (int j = 0; j < NR; j++) {
+                    int column = panel * NR + j;
+                    bp[t * NR + j] = column < columns ? weights[first + column * columnStride] : 0f;
+                }
+            }
+        });
+        return bp;
     }
 
     /** Where tap {@code (ky, kx, c)} sits relative to its window's corner in the padded image. */
@@ -238,11 +241,4 @@ final class VectorConv implements CpuConv {
         return array.length >= length ? array : new float[length];
     }
 
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    private static int roundUp(int a, int multiple) {
-        return ceilDiv(a, multiple) * multiple;
-    }
 }

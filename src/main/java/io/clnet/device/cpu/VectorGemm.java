@@ -53,7 +53,7 @@ final class VectorGemm implements CpuGemm {
      */
     private void splitK(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                         float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
-        int chunks = ceilDiv(k, SPLIT_K), size = m * n;
+        int chunks = VectorBlock.ceilDiv(k, SPLIT_K), size = m * n;
         if (partials.length < chunks * size) {
             partials = new float[chunks * size];
         }
@@ -84,21 +84,21 @@ final class VectorGemm implements CpuGemm {
                        int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         int target = parallel ? 4 * Parallel.THREADS : 1;
         int mc = MC, nc = NC;
-        int mTiles = ceilDiv(m, mc), nTiles = ceilDiv(n, nc);
+        int mTiles = VectorBlock.ceilDiv(m, mc), nTiles = VectorBlock.ceilDiv(n, nc);
         if (mTiles * nTiles < target) {
             // Too few tiles to keep every core busy: cut the longer side finer.
             if (m >= n) {
-                mc = Math.max(MR, roundUp(ceilDiv(m, ceilDiv(target, nTiles)), MR));
+                mc = Math.max(MR, VectorBlock.roundUp(VectorBlock.ceilDiv(m, VectorBlock.ceilDiv(target, nTiles)), MR));
             } else {
-                nc = Math.max(NR, roundUp(ceilDiv(n, ceilDiv(target, mTiles)), NR));
+                nc = Math.max(NR, VectorBlock.roundUp(VectorBlock.ceilDiv(n, VectorBlock.ceilDiv(target, mTiles)), NR));
             }
-            mTiles = ceilDiv(m, mc);
-            nTiles = ceilDiv(n, nc);
+            mTiles = VectorBlock.ceilDiv(m, mc);
+            nTiles = VectorBlock.ceilDiv(n, nc);
         }
         final int tileM = mc, tileN = nc, tilesN = nTiles;
         // B is packed per tile; when several row tiles would each pack the same B and it is small (the weights of
         // a conv forward or backward-data), pack it once for all of them.
-        int paddedN = roundUp(n, NR);
+        int paddedN = VectorBlock.roundUp(n, NR);
         float[] shared = parallel && mTiles > 1 && (long) k * paddedN <= PREPACK_MAX_FLOATS
                 ? prepackB(b, bOffset, ldb, transB, k, n, paddedN) : null;
         Parallel.Range body = (from, to) -> {
@@ -181,7 +181,7 @@ final class VectorGemm implements CpuGemm {
             packedB = new float[k * paddedN];
         }
         float[] shared = packedB;
-        int slices = ceilDiv(k, KC);
+        int slices = VectorBlock.ceilDiv(k, KC);
         int panels = paddedN / NR;
         Parallel.forRange(slices * panels, 8, (from, to) -> {
             for (int t = from; t < to; t++) {
@@ -211,14 +211,6 @@ final class VectorGemm implements CpuGemm {
                 }
             }
         }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
-    }
-
-    private static int roundUp(int a, int multiple) {
-        return ceilDiv(a, multiple) * multiple;
     }
 
     private static final int PEAK_ITERATIONS = 4_000_000;
