@@ -173,12 +173,15 @@ public abstract class BaseDevice<M> implements Device {
     }
 
     @Override
-    public final void convForward(Buffer out, Buffer image, Buffer weights, Buffer patches, Window2d w, int outChannels) {
+    public final void convForward(Buffer out, Buffer image, Buffer weights, Buffer bias, Buffer patches, Window2d w, int outChannels) {
         String op = "convForward " + w + " to " + outChannels + " channels";
         checkPositive(op, outChannels);
         M om = mem(op, "out", out, 0, (long) w.patchRows() * outChannels);
         M im = mem(op, "image", image, 0, w.inputLength());
         M wm = mem(op, "weights", weights, 0, (long) outChannels * w.patchCols());
+        if (bias != null) {
+            mem(op, "bias", bias, 0, outChannels);
+        }
         if (patches != null) {
             mem(op, "patches", patches, 0, (long) w.patchRows() * w.patchCols());
         }
@@ -186,9 +189,11 @@ public abstract class BaseDevice<M> implements Device {
             int rows = w.patchRows(), k = w.patchCols();
             if (patches == null && convolvesFromImage(OpKind.CONV_FORWARD, w, outChannels)) {
                 long started = begin(OpKind.CONV_FORWARD);
-                runConvForward(om, im, wm, w, outChannels);
+                runConvForward(om, im, wm, bias == null ? null : mem(op, "bias", bias, 0, outChannels), w, outChannels);
                 end(started);
-            } else if (readsImageAsPatches(w)) {
+                return;
+            }
+            if (readsImageAsPatches(w)) {
                 gemm(false, true, rows, outChannels, k, 1f, image, 0, k, weights, 0, k, 0f, out, 0, outChannels);
             } else {
                 // The patch matrix is made anyway: keep it in the caller's buffer for the weight gradient.
@@ -197,6 +202,9 @@ public abstract class BaseDevice<M> implements Device {
                     im2col(cols, image, w);
                     gemm(false, true, rows, outChannels, k, 1f, cols, 0, k, weights, 0, k, 0f, out, 0, outChannels);
                 }
+            }
+            if (bias != null) {
+                biasAdd(out, bias, rows, outChannels);
             }
         }
     }
@@ -603,7 +611,8 @@ public abstract class BaseDevice<M> implements Device {
         return false;
     }
 
-    protected void runConvForward(M out, M image, M weights, Window2d w, int outChannels) {
+    /** {@code bias} is null for none. */
+    protected void runConvForward(M out, M image, M weights, M bias, Window2d w, int outChannels) {
         throw new UnsupportedOperationException("convForward from the image on " + info().id());
     }
 

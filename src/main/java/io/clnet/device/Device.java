@@ -95,12 +95,13 @@ public interface Device extends AutoCloseable {
     int convPatchLength(Window2d window, int outChannels);
 
     /**
-     * A convolution without bias: {@code out[patchRows][outChannels] = im2col(image) * weights^T}, with
-     * {@code weights[outChannels][kernelH][kernelW][channels]}. {@code patches} is null or
-     * {@link #convPatchLength} floats, then filled with {@code im2col(image)}. A backend may skip the patch
-     * matrix; the default is {@link #im2col} and one GEMM.
+     * A convolution: {@code out[patchRows][outChannels] = im2col(image) * weights^T + bias}, with
+     * {@code weights[outChannels][kernelH][kernelW][channels]} and {@code bias[outChannels]} or null for none.
+     * {@code patches} is null or {@link #convPatchLength} floats, then filled with {@code im2col(image)}. A
+     * backend may skip the patch matrix and add the bias as it stores the output, saving a pass over it; the
+     * default is {@link #im2col}, one GEMM and {@link #biasAdd}.
      */
-    void convForward(Buffer out, Buffer image, Buffer weights, Buffer patches, Window2d window, int outChannels);
+    void convForward(Buffer out, Buffer image, Buffer weights, Buffer bias, Buffer patches, Window2d window, int outChannels);
 
     /** The adjoint of {@link #convForward} in the image: {@code dImage} (overwritten) {@code = col2im(dOut * weights)}. */
     void convBackwardData(Buffer dImage, Buffer dOut, Buffer weights, Window2d window, int outChannels);

@@ -26,8 +26,7 @@ public final class Conv {
         int patchLength = d.convPatchLength(win, oc);
         Buffer patches = patchLength == 0 ? null : y.tape().scratch(patchLength); // the forward's im2col, kept for the weights
         try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
-            d.convForward(y.data(), x.data(), w.data(), patches, win, oc);
-            d.biasAdd(y.data(), b.data(), rows, oc);
+            d.convForward(y.data(), x.data(), w.data(), b.data(), patches, win, oc);
         }
         y.onBackward(() -> {
             Buffer dy = y.grad();

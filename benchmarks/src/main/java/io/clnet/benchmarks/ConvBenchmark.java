@@ -33,7 +33,7 @@ public class ConvBenchmark extends DeviceBenchmark {
 
     @Benchmark
     public void forward() {
-        device.convForward(out, image, weights, null, window, outChannels);
+        device.convForward(out, image, weights, null, null, window, outChannels);
         device.finish();
     }
 

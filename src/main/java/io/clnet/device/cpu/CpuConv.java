@@ -9,7 +9,8 @@ interface CpuConv {
     /** Whether {@code pass} (a conv {@link OpKind}) on this window is faster here than im2col/col2im and GEMM. */
     boolean suits(OpKind pass, Window2d w, int outChannels);
 
-    void forward(float[] out, float[] image, float[] weights, Window2d w, int outChannels);
+    /** {@code out = conv(image, weights) + bias}; {@code bias} null for none. */
+    void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels);
 
     void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels);
 

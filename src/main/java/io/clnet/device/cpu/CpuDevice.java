@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The pure-Java backend and the reference every other backend is checked against: plain loops split over
@@ -24,8 +25,10 @@ public final class CpuDevice extends BaseDevice<float[]> {
     private static final int REDUCE_CHUNK = 1 << 13;
 
     private final CpuGemm gemm;
-    /** Convolutions straight from the image; null runs them as im2col + GEMM (the scalar path, the reference). */
-    private final CpuConv conv;
+    /** Convolutions straight from the image, first choice first; none runs them as im2col + GEMM (the scalar path, the reference). */
+    private final List<CpuConv> convs;
+    /** Vector API ReLU and pooling; null runs them as scalar loops. */
+    private final CpuLoops loops;
     private final DeviceInfo info;
 
     /** The CPU backend with the fastest GEMM this JVM can run. */
@@ -47,7 +50,8 @@ public final class CpuDevice extends BaseDevice<float[]> {
             }
         });
         this.gemm = allowVectorGemm ? CpuGemms.best() : new ScalarGemm();
-        this.conv = allowVectorGemm ? CpuGemms.vectorConv() : null;
+        this.convs = allowVectorGemm ? CpuGemms.vectorConvs() : List.of();
+        this.loops = allowVectorGemm ? CpuGemms.vectorLoops() : null;
         this.info = new DeviceInfo("cpu", "cpu", cpuModelName(), "CPU", Parallel.THREADS, Runtime.getRuntime().maxMemory(),
                 "Java " + Runtime.version() + ", " + gemm.description());
     }
@@ -89,22 +93,32 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected boolean convolvesFromImage(OpKind pass, Window2d w, int outChannels) {
-        return conv != null && conv.suits(pass, w, outChannels);
+        return convFor(pass, w, outChannels) != null;
+    }
+
+    /** The first convolution that runs {@code pass} on this window, or null. */
+    private CpuConv convFor(OpKind pass, Window2d w, int outChannels) {
+        for (CpuConv conv : convs) {
+            if (conv.suits(pass, w, outChannels)) {
+                return conv;
+            }
+        }
+        return null;
     }
 
     @Override
-    protected void runConvForward(float[] out, float[] image, float[] weights, Window2d w, int outChannels) {
-        conv.forward(out, image, weights, w, outChannels);
+    protected void runConvForward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
+        convFor(OpKind.CONV_FORWARD, w, outChannels).forward(out, image, weights, bias, w, outChannels);
     }
 
     @Override
     protected void runConvBackwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels) {
-        conv.backwardData(dImage, dOut, weights, w, outChannels);
+        convFor(OpKind.CONV_BACKWARD_DATA, w, outChannels).backwardData(dImage, dOut, weights, w, outChannels);
     }
 
     @Override
     protected void runConvBackwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
-        conv.backwardWeights(dWeights, dOut, image, w, outChannels);
+        convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels).backwardWeights(dWeights, dOut, image, w, outChannels);
     }
 
     @Override
@@ -119,11 +133,19 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected void runMaxPoolForward(float[] out, float[] in, Window2d w) {
+        if (loops != null && loops.suitsMaxPool(w)) {
+            loops.maxPool2x2Forward(out, in, w);
+            return;
+        }
         CpuWindowOps.maxPoolForward(out, in, w);
     }
 
     @Override
     protected void runMaxPoolBackward(float[] dIn, float[] dOut, float[] in, Window2d w) {
+        if (loops != null && loops.suitsMaxPool(w)) {
+            loops.maxPool2x2Backward(dIn, dOut, in, w);
+            return;
+        }
         CpuWindowOps.maxPoolBackward(dIn, dOut, in, w);
     }
 
@@ -168,10 +190,14 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected void runBiasAdd(float[] x, float[] bias, int rows, int channels) {
+        int span = rowsPerSpan(channels);
+        float[] pattern = repeated(bias, channels, span);
+        // One flat loop over a span of rows against the bias repeated: the JIT vectorises it for any channel count.
         Parallel.forRange(rows, ELEMENTWISE_GRAIN / channels + 1, (from, to) -> {
-            for (int r = from; r < to; r++) {
-                for (int c = 0; c < channels; c++) {
-                    x[r * channels + c] += bias[c];
+            for (int r = from; r < to; r += span) {
+                int start = r * channels, length = Math.min(span, to - r) * channels;
+                for (int i = 0; i < length; i++) {
+                    x[start + i] += pattern[i];
                 }
             }
         });
@@ -179,17 +205,18 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected void runBiasGrad(float[] dBias, float[] dOut, int rows, int channels) {
-        int rowsPerChunk = Math.max(1, REDUCE_CHUNK / channels);
+        int span = rowsPerSpan(channels), rowsPerChunk = Math.max(span, REDUCE_CHUNK / channels / span * span);
         int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-        // Float sums over a chunk (a loop the JIT vectorises), then the chunks in double, in a fixed order.
-        float[][] partial = new float[chunks][channels];
+        // Float sums over a chunk, a span of rows at a time in one flat loop the JIT vectorises; then the
+        // chunks' spans in double, in a fixed order.
+        float[][] partial = new float[chunks][span * channels];
         Parallel.forRange(chunks, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
                 float[] sum = partial[t];
-                for (int r = t * rowsPerChunk; r < Math.min(rows, (t + 1) * rowsPerChunk); r++) {
-                    int row = r * channels;
-                    for (int c = 0; c < channels; c++) {
-                        sum[c] += dOut[row + c];
+                for (int r = t * rowsPerChunk; r < Math.min(rows, (t + 1) * rowsPerChunk); r += span) {
+                    int start = r * channels, length = Math.min(span, rows - r) * channels;
+                    for (int i = 0; i < length; i++) {
+                        sum[i] += dOut[start + i];
                     }
                 }
             }
@@ -197,15 +224,35 @@ public final class CpuDevice extends BaseDevice<float[]> {
         for (int c = 0; c < channels; c++) {
             double total = 0;
             for (float[] chunk : partial) {
-                total += chunk[c];
+                for (int i = c; i < chunk.length; i += channels) {
+                    total += chunk[i];
+                }
             }
             dBias[c] = (float) total;
         }
     }
 
+    /** Rows handled per flat loop by the bias ops: about 256 floats. */
+    private static int rowsPerSpan(int channels) {
+        return Math.max(1, 256 / channels);
+    }
+
+    /** {@code values} repeated {@code times} times. */
+    private static float[] repeated(float[] values, int length, int times) {
+        float[] out = new float[length * times];
+        for (int t = 0; t < times; t++) {
+            System.arraycopy(values, 0, out, t * length, length);
+        }
+        return out;
+    }
+
     @Override
     protected void runActivationForward(float[] out, float[] in, Activation act, float alpha, int length) {
-        if (act == Activation.RELU) { // the common case, in a loop the JIT vectorises
+        if (act == Activation.RELU && loops != null) {
+            Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> loops.reluForward(out, in, from, to));
+            return;
+        }
+        if (act == Activation.RELU) { // the common case
             Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     out[i] = in[i] > 0f ? in[i] : 0f;
@@ -222,6 +269,10 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected void runActivationBackward(float[] dIn, float[] dOut, float[] in, Activation act, float alpha, int length) {
+        if (act == Activation.RELU && loops != null) {
+            Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> loops.reluBackward(dIn, dOut, in, from, to));
+            return;
+        }
         if (act == Activation.RELU) {
             Parallel.forRange(length, ELEMENTWISE_GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) {

@@ -1,6 +1,11 @@
 package io.clnet.device.cpu;
 
-/** Picks the CPU GEMM and convolution: the Vector API kernels when the JVM has {@code jdk.incubator.vector}, else the scalar GEMM. */
+import java.util.List;
+
+/**
+ * Picks the CPU GEMM, convolutions and loops: the Vector API code when the JVM has {@code jdk.incubator.vector},
+ * else the scalar code. Vector classes are loaded by name, so this class loads (and the jar runs) without the module.
+ */
 final class CpuGemms {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static volatile boolean warned;
@@ -26,15 +31,29 @@ final class CpuGemms {
         return new ScalarGemm();
     }
 
-    /** The Vector API convolution, or null without the incubator module (convolutions then run as im2col + GEMM). */
-    static CpuConv vectorConv() {
+    /**
+     * The Vector API convolutions in the order a pass is offered to them ({@link NarrowConv} for few channels
+     * or short kernel rows, then {@link VectorConv}), or none without the incubator module (convolutions then run as
+     * im2col + GEMM).
+     */
+    static List<CpuConv> vectorConvs() {
+        CpuConv wide = load("VectorConv", CpuConv.class), narrow = load("NarrowConv", CpuConv.class);
+        return wide == null || narrow == null ? List.of() : List.of(narrow, wide);
+    }
+
+    /** The Vector API ReLU and pooling loops, or null (they then run as scalar loops). */
+    static CpuLoops vectorLoops() {
+        return load("VectorLoops", CpuLoops.class);
+    }
+
+    private static <T> T load(String simpleName, Class<T> type) {
         if (!vectorModulePresent()) {
             return null;
         }
         try {
-            return (CpuConv) Class.forName("io.clnet.device.cpu.VectorConv").getDeclaredConstructor().newInstance();
+            return type.cast(Class.forName("io.clnet.device.cpu." + simpleName).getDeclaredConstructor().newInstance());
         } catch (ReflectiveOperationException | LinkageError e) {
-            warnOnce("the Vector API convolution failed to load (" + e + "); convolutions run as im2col + GEMM");
+            warnOnce(simpleName + " failed to load (" + e + "); its ops run as scalar loops or im2col + GEMM");
             return null;
         }
     }

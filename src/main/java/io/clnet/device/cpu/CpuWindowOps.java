@@ -68,11 +68,9 @@ final class CpuWindowOps {
     static void maxPoolForward(float[] out, float[] in, Window2d w) {
         int ch = w.channels();
         if (isTiled2x2(w)) {
-            int rowStride = w.width() * ch;
-            forEachWindow(w, (n, oy, ox, o) -> {
-                int i00 = ((n * w.height() + 2 * oy) * w.width() + 2 * ox) * ch, i10 = i00 + rowStride;
-                for (int c = 0; c < ch; c++) {
-                    out[o + c] = Math.max(Math.max(in[i00 + c], in[i00 + ch + c]), Math.max(in[i10 + c], in[i10 + ch + c]));
+            forEachTiledRow(w, (top, bottom, o, from, to) -> {
+                for (int ox = from; ox < to; ox++) {
+                    maxPool2x2(out, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
                 }
             });
             return;
@@ -154,7 +152,7 @@ final class CpuWindowOps {
     }
 
     /** 2x2 windows with stride 2 that cover the image exactly: the pooling of nearly every CNN. */
-    private static boolean isTiled2x2(Window2d w) {
+    static boolean isTiled2x2(Window2d w) {
         return w.kernelH() == 2 && w.kernelW() == 2 && w.strideH() == 2 && w.strideW() == 2 && w.padH() == 0 && w.padW() == 0
                 && w.height() % 2 == 0 && w.width() % 2 == 0;
     }
@@ -164,25 +162,50 @@ final class CpuWindowOps {
      * dIn element is written once, and the first tap equal to the maximum is picked with bit masks.
      */
     private static void maxPoolBackward2x2(float[] dIn, float[] dOut, float[] in, Window2d w) {
-        int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), rowStride = w.width() * ch;
-        Parallel.forRange(w.batch() * oh, Math.max(1, 4096 / Math.max(1, ow * ch)), (from, to) -> {
+        int ch = w.channels();
+        forEachTiledRow(w, (top, bottom, o, from, to) -> {
+            for (int ox = from; ox < to; ox++) {
+                maxPool2x2Backward(dIn, dOut, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
+            }
+        });
+    }
+
+    /** One 2x2 window: {@code out[o + c]} = the maximum of the pixels at {@code top}, {@code top + ch}, {@code bottom}, {@code bottom + ch}. */
+    static void maxPool2x2(float[] out, float[] in, int top, int bottom, int o, int ch) {
+        for (int c = 0; c < ch; c++) {
+            out[o + c] = Math.max(Math.max(in[top + c], in[top + ch + c]), Math.max(in[bottom + c], in[bottom + ch + c]));
+        }
+    }
+
+    /** One 2x2 window's gradient: {@code dOut[o + c]} to the first of its four taps (row by row) equal to their maximum, zero to the others. */
+    static void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, int top, int bottom, int o, int ch) {
+        for (int c = 0; c < ch; c++) {
+            int i00 = top + c, i01 = i00 + ch, i10 = bottom + c, i11 = i10 + ch;
+            float a = in[i00], b = in[i01], d = in[i10], e = in[i11];
+            int m = Float.floatToRawIntBits(Math.max(Math.max(a, b), Math.max(d, e)));
+            int g = Float.floatToRawIntBits(dOut[o + c]);
+            int takeA = equalMask(a, m), takeB = equalMask(b, m) & ~takeA;
+            int takeD = equalMask(d, m) & ~(takeA | takeB), takeE = ~(takeA | takeB | takeD);
+            dIn[i00] = Float.intBitsToFloat(g & takeA);
+            dIn[i01] = Float.intBitsToFloat(g & takeB);
+            dIn[i10] = Float.intBitsToFloat(g & takeD);
+            dIn[i11] = Float.intBitsToFloat(g & takeE);
+        }
+    }
+
+    /** What {@link #forEachTiledRow} runs: output pixels {@code [from, to)} of one row. */
+    interface TiledRow {
+        /** {@code top} and {@code bottom}: the input rows' first floats; {@code o}: the output row's. */
+        void run(int top, int bottom, int o, int from, int to);
+    }
+
+    /** Every output row of a {@link #isTiled2x2} window, rows split over the cores. */
+    static void forEachTiledRow(Window2d w, TiledRow body) {
+        int oh = w.outHeight(), ow = w.outWidth(), rowStride = w.width() * w.channels();
+        Parallel.forRange(w.batch() * oh, Math.max(1, 4096 / (ow * w.channels())), (from, to) -> {
             for (int row = from; row < to; row++) {
-                int n = row / oh, oy = row % oh;
-                for (int ox = 0; ox < ow; ox++) {
-                    int o = (row * ow + ox) * ch;
-                    int i00 = ((n * w.height() + 2 * oy) * w.width() + 2 * ox) * ch, i01 = i00 + ch, i10 = i00 + rowStride, i11 = i10 + ch;
-                    for (int c = 0; c < ch; c++) {
-                        float a = in[i00 + c], b = in[i01 + c], d = in[i10 + c], e = in[i11 + c];
-                        int m = Float.floatToRawIntBits(Math.max(Math.max(a, b), Math.max(d, e)));
-                        int g = Float.floatToRawIntBits(dOut[o + c]);
-                        int takeA = equalMask(a, m), takeB = equalMask(b, m) & ~takeA;
-                        int takeD = equalMask(d, m) & ~(takeA | takeB), takeE = ~(takeA | takeB | takeD);
-                        dIn[i00 + c] = Float.intBitsToFloat(g & takeA);
-                        dIn[i01 + c] = Float.intBitsToFloat(g & takeB);
-                        dIn[i10 + c] = Float.intBitsToFloat(g & takeD);
-                        dIn[i11 + c] = Float.intBitsToFloat(g & takeE);
-                    }
-                }
+                int top = (row / oh * w.height() + 2 * (row % oh)) * rowStride;
+                body.run(top, top + rowStride, row * ow * w.channels(), 0, ow);
             }
         });
     }

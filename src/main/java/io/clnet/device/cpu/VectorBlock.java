@@ -25,7 +25,25 @@ final class VectorBlock {
     static final int MR = 8;
     static final int NR = 2 * L;
 
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /** One thread's register-block scratch: the row offsets of A and the block itself. */
+    static final class Workspace {
+        final int[] rows = new int[MR];
+        final float[] tmp = new float[MR * NR];
+    }
+
     private VectorBlock() {
+    }
+
+    /** The calling thread's workspace. */
+    static Workspace workspace() {
+        return WORKSPACE.get();
+    }
+
+    /** {@code array} when it holds {@code length} floats, else a new one: scratch grows to the largest layer, then is reused. */
+    static float[] atLeast(float[] array, int length) {
+        return array.length >= length ? array : new float[length];
     }
 
     /**
@@ -121,6 +139,15 @@ final class VectorBlock {
             for (int j = 0; j < cols; j++) {
                 c[ci + r * ldc + j] = store ? tmp[r * NR + j] : c[ci + r * ldc + j] + tmp[r * NR + j];
             }
+        }
+    }
+
+    /** {@code tmp[r][j] += columns[start + j]} for every row of the block: a bias of NR columns, added before the block is stored. */
+    static void addToRows(float[] tmp, float[] columns, int start) {
+        FloatVector b0 = FloatVector.fromArray(S, columns, start), b1 = FloatVector.fromArray(S, columns, start + L);
+        for (int r = 0; r < MR; r++) {
+            FloatVector.fromArray(S, tmp, r * NR).add(b0).intoArray(tmp, r * NR);
+            FloatVector.fromArray(S, tmp, r * NR + L).add(b1).intoArray(tmp, r * NR + L);
         }
     }
 

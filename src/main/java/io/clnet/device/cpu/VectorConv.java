@@ -31,16 +31,9 @@ final class VectorConv implements CpuConv {
 
     private float[] padded = new float[0];
     private float[] packedWeights = new float[0];
+    private float[] packedBias = new float[0];
     private float[] packedGradient = new float[0];
     private float[] tapMajorGradient = new float[0];
-
-    private static final ThreadLocal<Block> BLOCK = ThreadLocal.withInitial(Block::new);
-
-    /** One thread's register-block scratch: the row offsets of A and the block itself. */
-    private static final class Block {
-        final int[] rows = new int[MR];
-        final float[] tmp = new float[MR * NR];
-    }
 
     /**
      * When a pass runs from the image, measured on lenet and simple ({@code train --profile}, and each pass
@@ -66,10 +59,13 @@ final class VectorConv implements CpuConv {
 
     /** {@code out[patchRows][outChannels] = im2col(image) * weights^T}, weights {@code [outChannels][kh][kw][c]}. */
     @Override
-    public void forward(float[] out, float[] image, float[] weights, Window2d w, int outChannels) {
+    public void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
         int taps = w.patchCols();
         packedWeights = packPanels(packedWeights, weights, outChannels, taps, tap -> tap, taps);
-        forwardPacked(out, image, packedWeights, w, outChannels);
+        if (bias != null) {
+            packedBias = packPanels(packedBias, bias, outChannels, 1, tap -> 0, 1);
+        }
+        forwardPacked(out, image, packedWeights, bias == null ? null : packedBias, w, outChannels);
     }
 
     /** {@code dImage = col2im(dOut * weights)}, as a forward of dOut (see the class comment): stride 1, padding below the kernel. */
@@ -83,7 +79,7 @@ final class VectorConv implements CpuConv {
             int ky = tap / (kw * outChannels), kx = tap / outChannels % kw, o = tap % outChannels;
             return o * taps + ((kh - 1 - ky) * kw + (kw - 1 - kx)) * c;
         }, 1);
-        forwardPacked(dImage, dOut, packedWeights, turned, c);
+        forwardPacked(dImage, dOut, packedWeights, null, turned, c);
     }
 
     /** {@code dWeights[outChannels][taps] = dOut^T * im2col(image)}. */
@@ -92,7 +88,7 @@ final class VectorConv implements CpuConv {
         int pixels = w.patchRows(), taps = w.patchCols(), panels = VectorBlock.ceilDiv(outChannels, NR), width = panels * NR;
         float[] xp = pad(image, w);
         // dOut in panels of NR channels, zero past the last: B of every block, read linearly.
-        packedGradient = grow(packedGradient, panels * pixels * NR);
+        packedGradient = VectorBlock.atLeast(packedGradient, panels * pixels * NR);
         float[] bp = packedGradient;
         Parallel.forRange(pixels, 2048, (from, to) -> {
             for (int panel = 0; panel < panels; panel++) {
@@ -104,14 +100,14 @@ final class VectorConv implements CpuConv {
                 }
             }
         });
-        tapMajorGradient = grow(tapMajorGradient, VectorBlock.roundUp(taps, MR) * width);
+        tapMajorGradient = VectorBlock.atLeast(tapMajorGradient, VectorBlock.roundUp(taps, MR) * width);
         float[] acc = tapMajorGradient;
         int oh = w.outHeight(), ow = w.outWidth(), sh = w.strideH(), sw = w.strideW(), c = w.channels();
         int wp = w.width() + 2 * w.padW(), hp = w.height() + 2 * w.padH();
         int rowsPerPass = Math.max(1, WEIGHT_PIXELS / ow);
         int blocks = VectorBlock.ceilDiv(taps, MR);
         Parallel.forRange(blocks, 1, (from, to) -> {
-            Block block = BLOCK.get();
+            VectorBlock.Workspace block = VectorBlock.workspace();
             int outRows = w.batch() * oh;
             for (int first = 0; first < outRows; first += rowsPerPass) {
                 int last = Math.min(outRows, first + rowsPerPass);
@@ -146,15 +142,18 @@ final class VectorConv implements CpuConv {
         });
     }
 
-    /** The forward with weights already packed in panels of NR out-channels ({@code bp[panel][tap][NR]}). */
-    private void forwardPacked(float[] out, float[] image, float[] bp, Window2d w, int outChannels) {
+    /**
+     * The forward with weights already packed in panels of NR out-channels ({@code bp[panel][tap][NR]}) and the
+     * bias likewise ({@code biasPanels[panel][NR]}, null for none).
+     */
+    private void forwardPacked(float[] out, float[] image, float[] bp, float[] biasPanels, Window2d w, int outChannels) {
         float[] xp = pad(image, w);
         int pixels = w.patchRows(), taps = w.patchCols(), panels = VectorBlock.ceilDiv(outChannels, NR);
         int oh = w.outHeight(), ow = w.outWidth(), sh = w.strideH(), sw = w.strideW(), c = w.channels();
         int wp = w.width() + 2 * w.padW(), hp = w.height() + 2 * w.padH();
         int kernelRow = w.kernelW() * c, rowStride = wp * c;
         Parallel.forRange(VectorBlock.ceilDiv(pixels, FORWARD_TILE), 1, (from, to) -> {
-            Block block = BLOCK.get();
+            VectorBlock.Workspace block = VectorBlock.workspace();
             for (int tile = from; tile < to; tile++) {
                 int tileEnd = Math.min(pixels, (tile + 1) * FORWARD_TILE);
                 for (int panel = 0; panel < panels; panel++) {
@@ -170,6 +169,9 @@ final class VectorConv implements CpuConv {
                             for (int r = 0; r < MR; r++) {
                                 block.rows[r] += rowStride;
                             }
+                        }
+                        if (biasPanels != null) {
+                            VectorBlock.addToRows(block.tmp, biasPanels, panel * NR);
                         }
                         VectorBlock.addBlock(out, m0 * outChannels + panel * NR, outChannels, rows,
                                 Math.min(NR, outChannels - panel * NR), block.tmp, true);
@@ -190,7 +192,7 @@ final class VectorConv implements CpuConv {
      */
     private static float[] packPanels(float[] into, float[] weights, int columns, int taps, TapStart start, int columnStride) {
         int panels = VectorBlock.ceilDiv(columns, NR);
-        float[] bp = grow(into, panels * taps * NR);
+        float[] bp = VectorBlock.atLeast(into, panels * taps * NR);
         Parallel.forRange(panels * taps, 256, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int panel = t / taps, first = start.of(t % taps);
@@ -213,7 +215,7 @@ final class VectorConv implements CpuConv {
     private float[] pad(float[] image, Window2d w) {
         int h = w.height(), wd = w.width(), c = w.channels(), ph = w.padH(), pw = w.padW();
         int hp = h + 2 * ph, wp = wd + 2 * pw, plane = hp * wp * c;
-        padded = grow(padded, w.batch() * plane);
+        padded = VectorBlock.atLeast(padded, w.batch() * plane);
         float[] xp = padded;
         Parallel.forRange(w.batch(), 1, (from, to) -> {
             for (int n = from; n < to; n++) {
@@ -235,10 +237,6 @@ final class VectorConv implements CpuConv {
         for (int r = 0; r < MR; r++) {
             System.arraycopy(acc, start + r * width, tmp, r * NR, NR);
         }
-    }
-
-    private static float[] grow(float[] array, int length) {
-        return array.length >= length ? array : new float[length];
     }
 
 }

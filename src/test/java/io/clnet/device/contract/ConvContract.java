@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The three convolution passes against im2col and GEMM done in double precision, with and without the patch
  * matrix kept between forward and weight gradient. The windows reach every path a backend may take: straight
  * from the image (32+ channels, a one-channel image, padding up to the kernel size minus one, channels across a register panel,
- * non-square kernels, more output rows than one pass of the weight gradient) and the im2col fallbacks (one
+ * non-square kernels, more output rows than one pass of the weight gradient; few out-channels folded with
+ * their neighbouring pixels, at stride 2, at stride (1, 2), and one out-channel folded 32 pixels wide) and the im2col fallbacks (one
  * input channel, few channels, stride 2, padding as wide as the kernel, a 1x1 kernel).
  */
 interface ConvContract extends DeviceFixture {
@@ -36,7 +37,10 @@ interface ConvContract extends DeviceFixture {
                 new Case(new Window2d(1, 3, 3, 8, 2, 2, 1, 1, 2, 2), 3),
                 new Case(Window2d.square(8, 14, 14, 16, 3, 1, 1), 40),
                 new Case(new Window2d(2, 9, 10, 33, 3, 2, 1, 1, 2, 1), 35),
-                new Case(Window2d.square(1, 6, 8, 32, 5, 1, 4), 32));
+                new Case(Window2d.square(1, 6, 8, 32, 5, 1, 4), 32),
+                new Case(new Window2d(2, 9, 11, 3, 3, 3, 2, 2, 1, 1), 6),
+                new Case(new Window2d(1, 7, 13, 2, 2, 3, 1, 2, 0, 1), 12),
+                new Case(Window2d.square(1, 6, 40, 2, 3, 1, 1), 1));
     }
 
     /** The buffer a training step keeps between forward and weight gradient, or null when the device needs none. */
@@ -51,14 +55,17 @@ interface ConvContract extends DeviceFixture {
         for (Case c : cases()) {
             Window2d w = c.window();
             int oc = c.outChannels(), k = w.patchCols();
-            float[] image = random(rnd, w.inputLength()), weights = random(rnd, oc * k);
+            float[] image = random(rnd, w.inputLength()), weights = random(rnd, oc * k), bias = random(rnd, oc);
             Buffer out = allocate(w.patchRows() * oc);
-            device().convForward(out, upload(image), upload(weights), null, w, oc);
+            device().convForward(out, upload(image), upload(weights), null, null, w, oc);
             float[] got = download(out);
-            // Again as a training step runs it: a device that keeps the patch matrix makes it here.
+            // Again as a training step runs it, with a bias: a device that keeps the patch matrix makes it here.
             device().fill(out, Float.NaN, w.patchRows() * oc);
-            device().convForward(out, upload(image), upload(weights), patchesFor(w, oc), w, oc);
+            device().convForward(out, upload(image), upload(weights), upload(bias), patchesFor(w, oc), w, oc);
             float[] gotKeeping = download(out);
+            device().fill(out, Float.NaN, w.patchRows() * oc);
+            device().convForward(out, upload(image), upload(weights), upload(bias), null, w, oc);
+            float[] gotBiased = download(out);
             double[] cols = Reference.im2col(image, w);
             double[] want = new double[w.patchRows() * oc];
             for (int r = 0; r < w.patchRows(); r++) {
@@ -71,7 +78,12 @@ interface ConvContract extends DeviceFixture {
                 }
             }
             assertClose("convForward " + w + " to " + oc, want, got, 1e-5 * k, 1e-5);
-            assertClose("convForward keeping patches " + w + " to " + oc, want, gotKeeping, 1e-5 * k, 1e-5);
+            double[] wantBiased = want.clone();
+            for (int i = 0; i < wantBiased.length; i++) {
+                wantBiased[i] += bias[i % oc];
+            }
+            assertClose("convForward keeping patches, with bias " + w + " to " + oc, wantBiased, gotKeeping, 1e-5 * k, 1e-5);
+            assertClose("convForward with bias " + w + " to " + oc, wantBiased, gotBiased, 1e-5 * k, 1e-5);
         }
     }
 
@@ -125,7 +137,7 @@ interface ConvContract extends DeviceFixture {
             // With the patch matrix kept by the forward, as a training step runs it.
             Buffer patches = patchesFor(w, oc);
             if (patches != null) {
-                device().convForward(allocate(rows * oc), imageBuffer, upload(random(rnd, oc * k)), patches, w, oc);
+                device().convForward(allocate(rows * oc), imageBuffer, upload(random(rnd, oc * k)), null, patches, w, oc);
                 device().fill(dWeights, Float.NaN, oc * k);
                 device().convBackwardWeights(dWeights, upload(dOut), imageBuffer, patches, w, oc);
                 assertClose("convBackwardWeights from kept patches " + w, want, download(dWeights), 1e-5 * rows, 1e-5);
@@ -138,7 +150,7 @@ interface ConvContract extends DeviceFixture {
         Window2d w = Window2d.square(1, 5, 5, 8, 3, 1, 1);
         Buffer out = allocate(w.patchRows() * 4), image = allocate(w.inputLength()), weights = allocate(4 * w.patchCols() - 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> device().convForward(out, image, weights, null, w, 4));
+                () -> device().convForward(out, image, weights, null, null, w, 4));
         assertTrue(e.getMessage().contains("convForward") && e.getMessage().contains("'weights' holds 287 floats but needs 288"),
                 e.getMessage());
     }

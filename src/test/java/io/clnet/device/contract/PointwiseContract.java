@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static io.clnet.device.contract.DeviceFixture.assertClose;
 import static io.clnet.device.contract.DeviceFixture.random;
 import static io.clnet.device.contract.DeviceFixture.toDouble;
@@ -45,6 +46,30 @@ interface PointwiseContract extends DeviceFixture {
         Buffer b = upload(x);
         device().activationForward(b, b, Activation.RELU, 0f, 4);
         assertClose("in-place relu", new double[] {0, 0, 0.5, 2}, download(b), 0, 0);
+    }
+
+    /** ReLU's edges, over a length that leaves a remainder after whole vectors: NaN and both zeros give +0, the largest floats pass or vanish. */
+    @Test
+    default void reluSendsNanAndZerosToZero() {
+        float[] edges = {Float.NaN, -0f, 0f, Float.MAX_VALUE, -Float.MAX_VALUE, -3f, 3f};
+        int n = 37;
+        float[] x = new float[n], dOut = new float[n];
+        double[] want = new double[n], wantGrad = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = edges[i % edges.length];
+            dOut[i] = i + 1;
+            want[i] = x[i] > 0 ? x[i] : 0;
+            wantGrad[i] = x[i] > 0 ? dOut[i] : 0;
+        }
+        Buffer out = allocate(n), dIn = allocate(n);
+        device().activationForward(out, upload(x), Activation.RELU, 0f, n);
+        float[] got = download(out);
+        assertClose("relu of edges", want, got, 0, 0);
+        for (int i = 0; i < n; i++) {
+            assertEquals(0, Float.floatToRawIntBits(got[i]) & 0x80000000, "relu(" + x[i] + ") has a sign bit");
+        }
+        device().activationBackward(dIn, upload(dOut), upload(x), Activation.RELU, 0f, n);
+        assertClose("relu backward of edges", wantGrad, download(dIn), 0, 0);
     }
 
     @Test

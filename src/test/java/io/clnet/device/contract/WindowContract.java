@@ -104,6 +104,51 @@ interface WindowContract extends DeviceFixture {
         assertClose("ties in overlapping windows", new double[] {1, 2, 0, 3, 4, 0, 0, 0, 0}, download(dIn3), 0, 0);
     }
 
+    /**
+     * 2x2 stride-2 pooling, which backends run on special paths: channel counts below, at and across a vector's
+     * width, an odd output width, and many ties (values drawn from five), each of which must send the gradient
+     * to the window's first maximum, row by row.
+     */
+    @Test
+    default void maxPool2x2FollowsTheFirstMaximumRuleOnEveryChannelCount() {
+        Random rnd = new Random(14);
+        float[] values = {-1f, 0f, 0f, 1f, 2f};
+        for (int channels : new int[] {1, 3, 4, 8, 16, 24, 32, 48}) {
+            Window2d w = new Window2d(2, 4, 10, channels, 2, 2, 2, 2, 0, 0);
+            float[] in = new float[w.inputLength()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = values[rnd.nextInt(values.length)];
+            }
+            float[] dOut = random(rnd, w.outputLength());
+            double[] wantOut = new double[w.outputLength()], wantDIn = new double[w.inputLength()];
+            for (int n = 0; n < w.batch(); n++) {
+                for (int oy = 0; oy < w.outHeight(); oy++) {
+                    for (int ox = 0; ox < w.outWidth(); ox++) {
+                        for (int c = 0; c < channels; c++) {
+                            int o = ((n * w.outHeight() + oy) * w.outWidth() + ox) * channels + c;
+                            int[] taps = new int[4];
+                            for (int t = 0; t < 4; t++) {
+                                taps[t] = ((n * w.height() + 2 * oy + t / 2) * w.width() + 2 * ox + t % 2) * channels + c;
+                            }
+                            float max = Math.max(Math.max(in[taps[0]], in[taps[1]]), Math.max(in[taps[2]], in[taps[3]]));
+                            int first = 0;
+                            while (in[taps[first]] != max) {
+                                first++;
+                            }
+                            wantOut[o] = max;
+                            wantDIn[taps[first]] = dOut[o];
+                        }
+                    }
+                }
+            }
+            Buffer out = allocate(w.outputLength()), dIn = allocate(w.inputLength());
+            device().maxPoolForward(out, upload(in), w);
+            assertClose("max pool 2x2 " + w, wantOut, download(out), 0, 0);
+            device().maxPoolBackward(dIn, upload(dOut), upload(in), w);
+            assertClose("max pool 2x2 backward " + w, wantDIn, download(dIn), 0, 0);
+        }
+    }
+
     @Test
     default void globalAveragePoolingMatchesReferenceAndFiniteDifferences() {
         Random rnd = new Random(13);

@@ -1,0 +1,24 @@
+package io.clnet.device.cpu;
+
+import io.clnet.device.Window2d;
+
+/**
+ * The loops C2 does not vectorise by itself, written with the Vector API in {@link VectorLoops}: ReLU (a
+ * select, which the JIT compiles to a branch taken at random on real activations) and 2x2 max pooling. Each
+ * gives exactly the results of the scalar code in {@link CpuDevice} and {@link CpuWindowOps}.
+ */
+interface CpuLoops {
+
+    /** {@code out[i] = in[i] > 0 ? in[i] : 0} for i in {@code [from, to)}. */
+    void reluForward(float[] out, float[] in, int from, int to);
+
+    /** {@code dIn[i] = in[i] > 0 ? dOut[i] : 0} for i in {@code [from, to)}. */
+    void reluBackward(float[] dIn, float[] dOut, float[] in, int from, int to);
+
+    /** Whether the 2x2 pooling below runs this window ({@link CpuWindowOps#isTiled2x2} windows of some channel counts). */
+    boolean suitsMaxPool(Window2d w);
+
+    void maxPool2x2Forward(float[] out, float[] in, Window2d w);
+
+    void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, Window2d w);
+}

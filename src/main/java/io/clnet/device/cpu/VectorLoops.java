@@ -1,0 +1,155 @@
+package io.clnet.device.cpu;
+
+import io.clnet.device.Window2d;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link CpuLoops} with the Vector API, in the one species of {@link VectorBlock}. ReLU is a compare and a
+ * blend. 2x2 max pooling runs a vector per {@code L} channels when the channels fill whole vectors, and for
+ * {@code L / 2} channels (simple's first pool) a vector per pair of pixels: the two taps of a window row share
+ * one vector, halves swapped to compare them. The gradient goes to the first tap (row by row) whose bits equal
+ * the maximum, compared as ints as the scalar code does, so both give the same bits for every input without NaN.
+ */
+final class VectorLoops implements CpuLoops {
+    private static final VectorSpecies<Float> S = VectorBlock.S;
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+    private static final int L = VectorBlock.L;
+    private static final int HALF = L / 2;
+    private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, i -> (i + HALF) % L);
+    private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(S, i -> i % HALF);
+    private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(S, i -> HALF + i % HALF);
+    private static final VectorShuffle<Integer> SWAP_HALVES_INT = VectorShuffle.fromOp(I, i -> (i + HALF) % L);
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << HALF) - 1));
+    /** All ones in the low half's lanes. */
+    private static final IntVector LOW_ONES = IntVector.zero(I).blend(-1, VectorMask.fromLong(I, (1L << HALF) - 1));
+
+    @Override
+    public void reluForward(float[] out, float[] in, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector x = FloatVector.fromArray(S, in, i);
+            zero.blend(x, x.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = in[i] > 0f ? in[i] : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] dIn, float[] dOut, float[] in, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector g = FloatVector.fromArray(S, dOut, i);
+            zero.blend(g, FloatVector.fromArray(S, in, i).compare(VectorOperators.GT, 0f)).intoArray(dIn, i);
+        }
+        for (; i < to; i++) {
+            dIn[i] = in[i] > 0f ? dOut[i] : 0f;
+        }
+    }
+
+    @Override
+    public boolean suitsMaxPool(Window2d w) {
+        return CpuWindowOps.isTiled2x2(w) && (w.channels() % L == 0 || w.channels() == HALF);
+    }
+
+    @Override
+    public void maxPool2x2Forward(float[] out, float[] in, Window2d w) {
+        int ch = w.channels();
+        CpuWindowOps.forEachTiledRow(w, (top, bottom, o, from, to) -> {
+            int ox = from;
+            if (ch == HALF) {
+                // Two output pixels per store: each input vector holds one window row of one output pixel.
+                for (; ox + 1 < to; ox += 2) {
+                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
+                    FloatVector v0 = FloatVector.fromArray(S, in, t).max(FloatVector.fromArray(S, in, b));
+                    FloatVector v1 = FloatVector.fromArray(S, in, t + L).max(FloatVector.fromArray(S, in, b + L));
+                    v0 = v0.max(v0.rearrange(SWAP_HALVES));
+                    v1 = v1.max(v1.rearrange(SWAP_HALVES));
+                    v0.blend(v1, HIGH_HALF).intoArray(out, o + ox * ch);
+                }
+            } else {
+                for (; ox < to; ox++) {
+                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
+                    for (int c = 0; c < ch; c += L) {
+                        FloatVector.fromArray(S, in, t + c).max(FloatVector.fromArray(S, in, t + ch + c))
+                                .max(FloatVector.fromArray(S, in, b + c).max(FloatVector.fromArray(S, in, b + ch + c)))
+                                .intoArray(out, o + ox * ch + c);
+                    }
+                }
+            }
+            for (; ox < to; ox++) {
+                CpuWindowOps.maxPool2x2(out, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
+            }
+        });
+    }
+
+    @Override
+    public void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, Window2d w) {
+        int ch = w.channels();
+        CpuWindowOps.forEachTiledRow(w, (top, bottom, o, from, to) -> {
+            int ox = from;
+            if (ch == HALF) {
+                for (; ox + 1 < to; ox += 2) {
+                    FloatVector g = FloatVector.fromArray(S, dOut, o + ox * ch);
+                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
+                    halfWindowBackward(dIn, in, t, b, g.rearrange(LOW_TWICE));
+                    halfWindowBackward(dIn, in, t + L, b + L, g.rearrange(HIGH_TWICE));
+                }
+            } else {
+                for (; ox < to; ox++) {
+                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
+                    for (int c = 0; c < ch; c += L) {
+                        windowBackward(dIn, in, t + c, t + ch + c, b + c, b + ch + c, FloatVector.fromArray(S, dOut, o + ox * ch + c));
+                    }
+                }
+            }
+            for (; ox < to; ox++) {
+                CpuWindowOps.maxPool2x2Backward(dIn, dOut, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
+            }
+        });
+    }
+
+    /** L channels of one window: taps at i00, i01 (top row) and i10, i11, gradient g. */
+    private static void windowBackward(float[] dIn, float[] in, int i00, int i01, int i10, int i11, FloatVector g) {
+        FloatVector a = FloatVector.fromArray(S, in, i00), b = FloatVector.fromArray(S, in, i01);
+        FloatVector d = FloatVector.fromArray(S, in, i10), e = FloatVector.fromArray(S, in, i11);
+        IntVector m = a.max(b).max(d.max(e)).reinterpretAsInts(), gi = g.reinterpretAsInts(), zero = IntVector.zero(I);
+        VectorMask<Integer> takeA = a.reinterpretAsInts().eq(m);
+        VectorMask<Integer> taken = takeA, takeB = b.reinterpretAsInts().eq(m).andNot(taken);
+        taken = taken.or(takeB);
+        VectorMask<Integer> takeD = d.reinterpretAsInts().eq(m).andNot(taken);
+        taken = taken.or(takeD);
+        zero.blend(gi, takeA).reinterpretAsFloats().intoArray(dIn, i00);
+        zero.blend(gi, takeB).reinterpretAsFloats().intoArray(dIn, i01);
+        zero.blend(gi, takeD).reinterpretAsFloats().intoArray(dIn, i10);
+        gi.blend(zero, taken).reinterpretAsFloats().intoArray(dIn, i11);
+    }
+
+    /**
+     * One window of {@link #HALF} channels: {@code top} holds taps (0,0) and (0,1) in its low and high half,
+     * {@code bottom} taps (1,0) and (1,1); {@code g} is the window's gradient in both halves.
+     */
+    private static void halfWindowBackward(float[] dIn, float[] in, int top, int bottom, FloatVector g) {
+        FloatVector upper = FloatVector.fromArray(S, in, top), lower = FloatVector.fromArray(S, in, bottom);
+        FloatVector rowMax = upper.max(lower);
+        IntVector m = rowMax.max(rowMax.rearrange(SWAP_HALVES)).reinterpretAsInts(), zero = IntVector.zero(I);
+        // As int vectors of all ones or zeros: a tap equals the maximum; its partner in the other half does.
+        IntVector equalUpper = zero.blend(-1, upper.reinterpretAsInts().eq(m));
+        IntVector equalLower = zero.blend(-1, lower.reinterpretAsInts().eq(m));
+        IntVector upperPartner = equalUpper.rearrange(SWAP_HALVES_INT), lowerPartner = equalLower.rearrange(SWAP_HALVES_INT);
+        IntVector takeUpper = equalUpper.and(LOW_ONES.or(upperPartner.not()));
+        IntVector upperTaken = equalUpper.or(upperPartner);
+        // (1,0) when it equals and no upper tap did; (1,1) when neither upper tap nor (1,0) did, as the scalar code.
+        IntVector takeLower = upperTaken.not().and(equalLower.and(LOW_ONES).or(lowerPartner.not().and(LOW_ONES.not())));
+        IntVector gi = g.reinterpretAsInts();
+        gi.and(takeUpper).reinterpretAsFloats().intoArray(dIn, top);
+        gi.and(takeLower).reinterpretAsFloats().intoArray(dIn, bottom);
+    }
+}
