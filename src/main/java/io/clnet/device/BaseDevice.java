@@ -179,9 +179,7 @@ public abstract class BaseDevice<M> implements Device {
         M om = mem(op, "out", out, 0, (long) w.patchRows() * outChannels);
         M im = mem(op, "image", image, 0, w.inputLength());
         M wm = mem(op, "weights", weights, 0, (long) outChannels * w.patchCols());
-        if (bias != null) {
-            mem(op, "bias", bias, 0, outChannels);
-        }
+        M bm = bias == null ? null : mem(op, "bias", bias, 0, outChannels);
         if (patches != null) {
             mem(op, "patches", patches, 0, (long) w.patchRows() * w.patchCols());
         }
@@ -189,7 +187,7 @@ public abstract class BaseDevice<M> implements Device {
             int rows = w.patchRows(), k = w.patchCols();
             if (patches == null && convolvesFromImage(OpKind.CONV_FORWARD, w, outChannels)) {
                 long started = begin(OpKind.CONV_FORWARD);
-                runConvForward(om, im, wm, bias == null ? null : mem(op, "bias", bias, 0, outChannels), w, outChannels);
+                runConvForward(om, im, wm, bm, w, outChannels);
                 end(started);
                 return;
             }

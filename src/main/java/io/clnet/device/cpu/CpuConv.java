@@ -12,7 +12,10 @@ interface CpuConv {
     /** {@code out = conv(image, weights) + bias}; {@code bias} null for none. */
     void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels);
 
-    void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels);
+    /** Only called where {@link #suits} offers backward-data; a class that never does keeps this default. */
+    default void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run backward-data");
+    }
 
     void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels);
 }

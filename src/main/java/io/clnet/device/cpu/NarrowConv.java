@@ -23,7 +23,8 @@ import io.clnet.device.Window2d;
  * </ul>
  * Backward-data stays with im2col and GEMM: as a forward of dOut with the kernel turned (as {@link VectorConv}
  * does it) it folds 4 pixels of 8 channels, half the block is zeros, and the stacked dOut is large; simple's
- * conv2 ran at 33-37 GFLOP/s that way against 40-44 through im2col. The weight gradient takes dOut as A (rows = out-channels, k = the pixels of an output row) and the stacked image as B:
+ * conv2 ran at 33-37 GFLOP/s that way against 40-44 through im2col, so {@link #suits} does not offer it.
+ * The weight gradient takes dOut as A (rows = out-channels, k = the pixels of an output row) and the stacked image as B:
  * a pixel's taps are the first {@code kw * kh * c} floats of its run. Pixels are cut into fixed chunks whose
  * partial sums are added in order, so the result does not depend on the core count.
  */
@@ -59,12 +60,6 @@ final class NarrowConv implements CpuConv {
     @Override
     public void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
         forwardFolded(out, image, weights, bias, w, outChannels);
-    }
-
-    /** Not offered ({@link #suits} says no): im2col's GEMM and col2im measured faster for simple's 8-channel gradient. */
-    @Override
-    public void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels) {
-        throw new UnsupportedOperationException("NarrowConv does not run backward-data");
     }
 
     @Override

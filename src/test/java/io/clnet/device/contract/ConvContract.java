@@ -153,5 +153,9 @@ interface ConvContract extends DeviceFixture {
                 () -> device().convForward(out, image, weights, null, null, w, 4));
         assertTrue(e.getMessage().contains("convForward") && e.getMessage().contains("'weights' holds 287 floats but needs 288"),
                 e.getMessage());
+        Buffer goodWeights = allocate(4 * w.patchCols()), shortBias = allocate(3);
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+                () -> device().convForward(out, image, goodWeights, shortBias, null, w, 4));
+        assertTrue(b.getMessage().contains("convForward") && b.getMessage().contains("'bias' holds 3 floats but needs 4"), b.getMessage());
     }
 }
