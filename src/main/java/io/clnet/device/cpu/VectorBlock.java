@@ -27,9 +27,10 @@ final class VectorBlock {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    /** One thread's register-block scratch: the row offsets of A and the block itself. */
+    /** One thread's register-block scratch: the row offsets of A, a spare set of them, and the block itself. */
     static final class Workspace {
         final int[] rows = new int[MR];
+        final int[] offsets = new int[MR];
         final float[] tmp = new float[MR * NR];
     }
 

@@ -16,7 +16,7 @@ import java.util.Arrays;
  *   <li>backward-data (stride 1): the forward of dOut padded by {@code kernel - 1 - pad}, with the kernel
  *       turned 180 degrees and its in- and out-channels swapped;</li>
  *   <li>backward-weights: register blocks of 8 taps x {@link VectorBlock#NR} out-channels, k running over
- *       the output pixels one output row at a time.</li>
+ *       an image's output pixels in a copy of the image made per kernel column.</li>
  * </ul>
  * Every output element is summed by one thread in a fixed order: results do not depend on the core count.
  * Scratch arrays grow to the largest layer and are then reused, so steady-state steps allocate nothing.
@@ -26,14 +26,16 @@ final class VectorConv implements CpuConv {
     private static final int NR = VectorBlock.NR;
     /** Output pixels per task in the forward: enough work to hide the task's start. */
     private static final int FORWARD_TILE = 128;
-    /** Output pixels per pass of the weight gradient: their slice of dOut and the image stay in L2. */
-    private static final int WEIGHT_PIXELS = 1024;
+    /** Images per partial sum of the weight gradient. */
+    private static final int WEIGHT_CHUNK_IMAGES = 8;
 
     private float[] padded = new float[0];
     private float[] packedWeights = new float[0];
     private float[] packedBias = new float[0];
     private float[] packedGradient = new float[0];
-    private float[] tapMajorGradient = new float[0];
+    private float[] partialGradients = new float[0];
+    /** Per thread: one image of the weight gradient copied per kernel column ({@link #shiftColumns}). */
+    private static final ThreadLocal<float[][]> SHIFTED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
     /**
      * When a pass runs from the image, measured on lenet and simple ({@code train --profile}, and each pass
@@ -52,7 +54,8 @@ final class VectorConv implements CpuConv {
             case CONV_FORWARD -> outChannels >= NR;
             case CONV_BACKWARD_DATA -> w.strideH() == 1 && w.strideW() == 1 && w.padH() < w.kernelH() && w.padW() < w.kernelW()
                     && w.channels() >= NR && w.kernelW() * outChannels >= MIN_RUN;
-            case CONV_BACKWARD_WEIGHTS -> outChannels >= NR && w.outWidth() >= MIN_RUN_OF_PIXELS;
+            case CONV_BACKWARD_WEIGHTS -> outChannels >= NR
+                    && (w.strideH() == 1 ? w.outHeight() * w.outWidth() : w.outWidth()) >= MIN_RUN_OF_PIXELS;
             default -> false;
         };
     }
@@ -82,12 +85,79 @@ final class VectorConv implements CpuConv {
         forwardPacked(dImage, dOut, packedWeights, null, turned, c);
     }
 
-    /** {@code dWeights[outChannels][taps] = dOut^T * im2col(image)}. */
+    /**
+     * {@code dWeights[outChannels][taps] = dOut^T * im2col(image)}: register blocks of 8 taps x NR out-channels,
+     * k running over an image's output pixels. The image is first copied once per kernel column, cropped to
+     * the output width ({@link #shiftColumns}), so that with stride 1 in y a tap's inputs over the whole image
+     * are one linear run: one call per image and block, where reading the padded image needs one per output
+     * row (lenet's second conv: 14 pixels between two carries of the block, 135-148 GFLOP/s). Images are cut
+     * into fixed chunks whose sums are added in chunk order, so the result does not depend on the core count.
+     */
     @Override
     public void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
-        int pixels = w.patchRows(), taps = w.patchCols(), panels = VectorBlock.ceilDiv(outChannels, NR), width = panels * NR;
-        float[] xp = pad(image, w);
-        // dOut in panels of NR channels, zero past the last: B of every block, read linearly.
+        int taps = w.patchCols(), panels = VectorBlock.ceilDiv(outChannels, NR), width = panels * NR;
+        int plane = w.outHeight() * w.outWidth(), ow = w.outWidth(), c = w.channels();
+        int run = w.strideH() == 1 ? plane : ow, rowStep = w.strideH() * ow * c;
+        // B: dOut itself when its rows are whole panels, else dOut copied into panels of NR zero-padded channels.
+        boolean direct = outChannels % NR == 0;
+        float[] b = direct ? dOut : packGradient(dOut, w.patchRows(), outChannels, panels);
+        int bStep = direct ? outChannels : NR;
+        int chunks = VectorBlock.ceilDiv(w.batch(), WEIGHT_CHUNK_IMAGES), chunkLength = VectorBlock.roundUp(taps, MR) * width;
+        partialGradients = VectorBlock.atLeast(partialGradients, chunks * chunkLength);
+        float[] part = partialGradients;
+        int blocks = VectorBlock.ceilDiv(taps, MR);
+        // Block ranges split a chunk further when there are too few chunks for the cores: they write disjoint taps.
+        int groups = Math.min(blocks, VectorBlock.ceilDiv(4 * Parallel.THREADS, chunks));
+        int shiftedLength = w.kernelW() * (w.height() + 2 * w.padH()) * ow * c;
+        Parallel.forRange(chunks * groups, 1, (from, to) -> {
+            VectorBlock.Workspace block = VectorBlock.workspace();
+            float[] shifted = SHIFTED.get()[0] = VectorBlock.atLeast(SHIFTED.get()[0], shiftedLength);
+            for (int t = from; t < to; t++) {
+                int chunk = t / groups, group = t % groups;
+                int firstImage = chunk * WEIGHT_CHUNK_IMAGES, lastImage = Math.min(w.batch(), firstImage + WEIGHT_CHUNK_IMAGES);
+                for (int n = firstImage; n < lastImage; n++) {
+                    shiftColumns(shifted, image, n, w);
+                    for (int blk = group * blocks / groups; blk < (group + 1) * blocks / groups; blk++) {
+                        int tap0 = blk * MR;
+                        for (int r = 0; r < MR; r++) {
+                            block.offsets[r] = shiftedOffset(Math.min(tap0 + r, taps - 1), w);
+                        }
+                        for (int panel = 0; panel < panels; panel++) {
+                            int at = chunk * chunkLength + tap0 * width + panel * NR;
+                            boolean carry = n > firstImage;
+                            if (carry) {
+                                load(block.tmp, part, at, width);
+                            }
+                            for (int p = 0; p < plane; p += run) {
+                                int origin = p / ow * rowStep;
+                                for (int r = 0; r < MR; r++) {
+                                    block.rows[r] = origin + block.offsets[r];
+                                }
+                                int bi = direct ? (n * plane + p) * outChannels + panel * NR : (panel * w.patchRows() + n * plane + p) * NR;
+                                VectorBlock.multiply(run, shifted, block.rows, c, b, bi, bStep, block.tmp, carry);
+                                carry = true;
+                            }
+                            VectorBlock.addBlock(part, at, width, MR, NR, block.tmp, true);
+                        }
+                    }
+                }
+            }
+        });
+        Parallel.forRange(outChannels, 1, (from, to) -> {
+            for (int o = from; o < to; o++) {
+                for (int tap = 0; tap < taps; tap++) {
+                    float sum = part[tap * width + o];
+                    for (int chunk = 1; chunk < chunks; chunk++) {
+                        sum += part[chunk * chunkLength + tap * width + o];
+                    }
+                    dWeights[o * taps + tap] = sum;
+                }
+            }
+        });
+    }
+
+    /** dOut ({@code [pixels][outChannels]}) in panels of NR channels, {@code [panel][pixel][NR]}, zero past the last. */
+    private float[] packGradient(float[] dOut, int pixels, int outChannels, int panels) {
         packedGradient = VectorBlock.atLeast(packedGradient, panels * pixels * NR);
         float[] bp = packedGradient;
         Parallel.forRange(pixels, 2048, (from, to) -> {
@@ -100,46 +170,45 @@ final class VectorConv implements CpuConv {
                 }
             }
         });
-        tapMajorGradient = VectorBlock.atLeast(tapMajorGradient, VectorBlock.roundUp(taps, MR) * width);
-        float[] acc = tapMajorGradient;
-        int oh = w.outHeight(), ow = w.outWidth(), sh = w.strideH(), sw = w.strideW(), c = w.channels();
-        int wp = w.width() + 2 * w.padW(), hp = w.height() + 2 * w.padH();
-        int rowsPerPass = Math.max(1, WEIGHT_PIXELS / ow);
-        int blocks = VectorBlock.ceilDiv(taps, MR);
-        Parallel.forRange(blocks, 1, (from, to) -> {
-            VectorBlock.Workspace block = VectorBlock.workspace();
-            int outRows = w.batch() * oh;
-            for (int first = 0; first < outRows; first += rowsPerPass) {
-                int last = Math.min(outRows, first + rowsPerPass);
-                for (int b = from; b < to; b++) {
-                    int tap0 = b * MR;
-                    for (int panel = 0; panel < panels; panel++) {
-                        boolean carry = first > 0;
-                        if (carry) {
-                            load(block.tmp, acc, tap0 * width + panel * NR, width);
-                        }
-                        for (int row = first; row < last; row++) {
-                            int n = row / oh, y = row % oh;
-                            int origin = ((n * hp + y * sh) * wp) * c;
-                            for (int r = 0; r < MR; r++) {
-                                block.rows[r] = origin + tapOffset(Math.min(tap0 + r, taps - 1), w, wp);
-                            }
-                            VectorBlock.multiply(ow, xp, block.rows, sw * c, bp, (panel * pixels + row * ow) * NR, NR, block.tmp,
-                                    carry);
-                            carry = true;
-                        }
-                        VectorBlock.addBlock(acc, tap0 * width + panel * NR, width, MR, NR, block.tmp, true);
+        return bp;
+    }
+
+    /**
+     * Image {@code n}, once per kernel column kx, cropped to the output width:
+     * {@code shifted[kx][yp][x][c] = padded[n][yp][x * sw + kx][c]} for every padded row yp. Tap (ky, kx, c) of
+     * output pixel (y, x) is then at {@code shiftedOffset(tap) + (y * sh * ow + x) * c}.
+     */
+    private static void shiftColumns(float[] shifted, float[] image, int n, Window2d w) {
+        int h = w.height(), wd = w.width(), c = w.channels(), ow = w.outWidth(), sw = w.strideW(), ph = w.padH(), pw = w.padW();
+        int hp = h + 2 * ph;
+        for (int kx = 0; kx < w.kernelW(); kx++) {
+            // Output columns [x0, x1) read inside the image; the rest read padding.
+            int x0 = Math.min(ow, VectorBlock.ceilDiv(Math.max(0, pw - kx), sw));
+            int x1 = Math.max(x0, Math.min(ow, VectorBlock.ceilDiv(wd + pw - kx, sw)));
+            for (int yp = 0; yp < hp; yp++) {
+                int dst = (kx * hp + yp) * ow * c, iy = yp - ph;
+                if (iy < 0 || iy >= h) {
+                    Arrays.fill(shifted, dst, dst + ow * c, 0f);
+                    continue;
+                }
+                Arrays.fill(shifted, dst, dst + x0 * c, 0f);
+                int src = ((n * h + iy) * wd + x0 * sw + kx - pw) * c;
+                if (sw == 1) {
+                    System.arraycopy(image, src, shifted, dst + x0 * c, (x1 - x0) * c);
+                } else {
+                    for (int x = x0; x < x1; x++) {
+                        System.arraycopy(image, src + (x - x0) * sw * c, shifted, dst + x * c, c);
                     }
                 }
+                Arrays.fill(shifted, dst + x1 * c, dst + ow * c, 0f);
             }
-        });
-        Parallel.forRange(outChannels, 1, (from, to) -> {
-            for (int o = from; o < to; o++) {
-                for (int tap = 0; tap < taps; tap++) {
-                    dWeights[o * taps + tap] = acc[tap * width + o];
-                }
-            }
-        });
+        }
+    }
+
+    /** Where tap {@code (ky, kx, c)} of output pixel (0, 0) sits in {@link #shiftColumns}' copy. */
+    private static int shiftedOffset(int tap, Window2d w) {
+        int c = w.channels(), kernelRow = w.kernelW() * c, hp = w.height() + 2 * w.padH();
+        return ((tap % kernelRow / c) * hp + tap / kernelRow) * w.outWidth() * c + tap % c;
     }
 
     /**
@@ -203,12 +272,6 @@ final class VectorConv implements CpuConv {
             }
         });
         return bp;
-    }
-
-    /** Where tap {@code (ky, kx, c)} sits relative to its window's corner in the padded image. */
-    private static int tapOffset(int tap, Window2d w, int paddedWidth) {
-        int c = w.channels(), kernelRow = w.kernelW() * c;
-        return (tap / kernelRow) * paddedWidth * c + tap % kernelRow;
     }
 
     /** The image with {@code padH} zero rows and {@code padW} zero columns on each side, in reused scratch. */

@@ -197,13 +197,18 @@ final class VectorGemm implements CpuGemm {
         for (int jr = 0; jr < cols; jr += NR) {
             int base = bpOffset + jr * kc;
             int width = Math.min(NR, cols - jr);
+            if (trans) {
+                // Column by column: each reads a contiguous run of B^T's row; the writes stay in the L1-sized panel.
+                for (int j = 0; j < width; j++) {
+                    int src = offset + (j0 + jr + j) * ldb + p0;
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * NR + j] = b[src + p];
+                    }
+                }
+            }
             for (int p = 0; p < kc; p++) {
                 int dst = base + p * NR;
-                if (trans) {
-                    for (int j = 0; j < width; j++) {
-                        bp[dst + j] = b[offset + (j0 + jr + j) * ldb + p0 + p];
-                    }
-                } else {
+                if (!trans) {
                     System.arraycopy(b, offset + (p0 + p) * ldb + j0 + jr, bp, dst, width);
                 }
                 for (int j = width; j < NR; j++) {

@@ -40,7 +40,11 @@ interface ConvContract extends DeviceFixture {
                 new Case(Window2d.square(1, 6, 8, 32, 5, 1, 4), 32),
                 new Case(new Window2d(2, 9, 11, 3, 3, 3, 2, 2, 1, 1), 6),
                 new Case(new Window2d(1, 7, 13, 2, 2, 3, 1, 2, 0, 1), 12),
-                new Case(Window2d.square(1, 6, 40, 2, 3, 1, 1), 1));
+                new Case(Window2d.square(1, 6, 40, 2, 3, 1, 1), 1),
+                // Weight gradient in chunks of images (11 is more than one chunk), strided in y or in x, 32+ out-channels.
+                new Case(Window2d.square(11, 5, 6, 8, 3, 1, 1), 32),
+                new Case(new Window2d(3, 17, 18, 5, 3, 2, 2, 1, 1, 0), 36),
+                new Case(new Window2d(2, 8, 19, 3, 2, 3, 1, 2, 0, 1), 33));
     }
 
     /** The buffer a training step keeps between forward and weight gradient, or null when the device needs none. */
