@@ -232,10 +232,12 @@ public abstract class BaseDevice<M> implements Device {
     }
 
     @Override
-    public final void convBackwardWeights(Buffer dWeights, Buffer dOut, Buffer image, Buffer patches, Window2d w, int outChannels) {
+    public final void convBackwardWeights(Buffer dWeights, Buffer dBias, Buffer dOut, Buffer image, Buffer patches, Window2d w,
+                                          int outChannels) {
         String op = "convBackwardWeights " + w + " from " + outChannels + " channels";
         checkPositive(op, outChannels);
         M dm = mem(op, "dWeights", dWeights, 0, (long) outChannels * w.patchCols());
+        M bm = dBias == null ? null : mem(op, "dBias", dBias, 0, outChannels);
         M om = mem(op, "dOut", dOut, 0, (long) w.patchRows() * outChannels);
         M im = mem(op, "image", image, 0, w.inputLength());
         if (patches != null) {
@@ -245,9 +247,14 @@ public abstract class BaseDevice<M> implements Device {
             int rows = w.patchRows(), k = w.patchCols();
             if (convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)) {
                 long started = begin(OpKind.CONV_BACKWARD_WEIGHTS);
-                runConvBackwardWeights(dm, om, im, w, outChannels);
+                runConvBackwardWeights(dm, bm, om, im, w, outChannels);
                 end(started);
-            } else if (readsImageAsPatches(w) || patches != null) {
+                return;
+            }
+            if (dBias != null) {
+                biasGrad(dBias, dOut, rows, outChannels);
+            }
+            if (readsImageAsPatches(w) || patches != null) {
                 gemm(true, false, outChannels, k, rows, 1f, dOut, 0, outChannels, patches != null ? patches : image, 0, k,
                         0f, dWeights, 0, k);
             } else {
@@ -618,7 +625,8 @@ public abstract class BaseDevice<M> implements Device {
         throw new UnsupportedOperationException("convBackwardData from the image on " + info().id());
     }
 
-    protected void runConvBackwardWeights(M dWeights, M dOut, M image, Window2d w, int outChannels) {
+    /** {@code dBias} is null for none. */
+    protected void runConvBackwardWeights(M dWeights, M dBias, M dOut, M image, Window2d w, int outChannels) {
         throw new UnsupportedOperationException("convBackwardWeights from the image on " + info().id());
     }
 

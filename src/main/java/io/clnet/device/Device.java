@@ -107,10 +107,13 @@ public interface Device extends AutoCloseable {
     void convBackwardData(Buffer dImage, Buffer dOut, Buffer weights, Window2d window, int outChannels);
 
     /**
-     * The adjoint of {@link #convForward} in the weights: {@code dWeights} (overwritten) {@code = dOut^T * im2col(image)}.
-     * {@code patches}: null, or the buffer {@link #convForward} filled from this image.
+     * The adjoint of {@link #convForward} in the weights: {@code dWeights} (overwritten) {@code = dOut^T * im2col(image)},
+     * and in the bias: {@code dBias} (overwritten; null for none) {@code = } the sum of {@code dOut} over its rows, as
+     * {@link #biasGrad}. {@code patches}: null, or the buffer {@link #convForward} filled from this image. A backend
+     * may sum the bias gradient in the same pass over {@code dOut}; the default is {@link #biasGrad} and the GEMM.
      */
-    void convBackwardWeights(Buffer dWeights, Buffer dOut, Buffer image, Buffer patches, Window2d window, int outChannels);
+    void convBackwardWeights(Buffer dWeights, Buffer dBias, Buffer dOut, Buffer image, Buffer patches, Window2d window,
+                             int outChannels);
 
     /** {@code out[n][oy][ox][c]} = max over the window; padding never wins. */
     void maxPoolForward(Buffer out, Buffer in, Window2d window);

@@ -31,15 +31,15 @@ public final class Conv {
         y.onBackward(() -> {
             Buffer dy = y.grad();
             try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
-                Buffer db = b.newGradient();
-                if (db != null) {
-                    d.biasGrad(db, dy, rows, oc);
-                    b.accumulate(db, true);
-                }
-                Buffer dw = w.newGradient();
+                Buffer db = b.newGradient(), dw = w.newGradient();
                 if (dw != null) {
-                    d.convBackwardWeights(dw, dy, x.data(), patches, win, oc);
+                    d.convBackwardWeights(dw, db, dy, x.data(), patches, win, oc); // the bias gradient in the same pass
                     w.accumulate(dw, true);
+                } else if (db != null) {
+                    d.biasGrad(db, dy, rows, oc);
+                }
+                if (db != null) {
+                    b.accumulate(db, true);
                 }
             }
             Buffer dx = x.newGradient();

@@ -45,7 +45,7 @@ public class ConvBenchmark extends DeviceBenchmark {
 
     @Benchmark
     public void backwardWeights() {
-        device.convBackwardWeights(weights, out, image, null, window, outChannels);
+        device.convBackwardWeights(weights, null, out, image, null, window, outChannels);
         device.finish();
     }
 }

@@ -17,5 +17,11 @@ interface CpuConv {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run backward-data");
     }
 
-    void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels);
+    /** Whether {@link #backwardWeights} sums the bias gradient in its pass over dOut; if not, it is given none. */
+    default boolean sumsBiasGradient() {
+        return false;
+    }
+
+    /** {@code dWeights = dOut^T * im2col(image)}; {@code dBias} (null for none) = dOut summed over its rows. */
+    void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels);
 }

@@ -117,8 +117,13 @@ public final class CpuDevice extends BaseDevice<float[]> {
     }
 
     @Override
-    protected void runConvBackwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
-        convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels).backwardWeights(dWeights, dOut, image, w, outChannels);
+    protected void runConvBackwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
+        CpuConv conv = convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels);
+        if (dBias != null && !conv.sumsBiasGradient()) {
+            runBiasGrad(dBias, dOut, w.patchRows(), outChannels);
+            dBias = null;
+        }
+        conv.backwardWeights(dWeights, dBias, dOut, image, w, outChannels);
     }
 
     @Override

@@ -37,9 +37,10 @@ final class NarrowConv implements CpuConv {
     private static final int WEIGHT_CHUNK_PIXELS = 2048;
 
     /**
-     * Below this many floats per kernel row, {@link VectorConv} carries its block between calls that are too
-     * short, and this class wins even with a full panel of out-channels: lenet's first conv (one channel,
-     * 5x5, 32 out) ran forward at 95-97 against 72-86 GFLOP/s and its weight gradient at 80-87 against 75-80.
+     * Below this many floats per kernel row, {@link VectorConv}'s forward carries its block between calls that
+     * are too short, and this forward wins even with a full panel of out-channels: lenet's first conv (one
+     * channel, 5x5, 32 out) ran at 95-97 against 72-86 GFLOP/s. Its weight gradient goes to {@link VectorConv},
+     * whose calls run a whole image: 117-125 against 80-84 here.
      */
     private static final int SHORT_KERNEL_ROW = 16;
 
@@ -51,8 +52,9 @@ final class NarrowConv implements CpuConv {
     @Override
     public boolean suits(OpKind pass, Window2d w, int outChannels) {
         return switch (pass) {
-            case CONV_FORWARD, CONV_BACKWARD_WEIGHTS -> outChannels <= NR / 2
+            case CONV_FORWARD -> outChannels <= NR / 2
                     || outChannels <= NR && w.kernelW() * w.channels() < SHORT_KERNEL_ROW;
+            case CONV_BACKWARD_WEIGHTS -> outChannels <= NR / 2;
             default -> false;
         };
     }
@@ -63,7 +65,7 @@ final class NarrowConv implements CpuConv {
     }
 
     @Override
-    public void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
+    public void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
         int kh = w.kernelH(), kw = w.kernelW(), c = w.channels(), kc = kh * c, taps = kw * kc;
         int width = VectorBlock.roundUp(taps, NR), panels = width / NR, rowBlocks = VectorBlock.ceilDiv(outChannels, MR);
         int stackedWidth = stackedWidth(w, NR / lanesPerPixel(outChannels)), rowLength = stackedWidth * kc;

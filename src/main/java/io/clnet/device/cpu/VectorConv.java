@@ -90,12 +90,19 @@ final class VectorConv implements CpuConv {
      * k running over an image's output pixels. The image is first copied once per kernel column, cropped to
      * the output width ({@link #shiftColumns}), so that with stride 1 in y a tap's inputs over the whole image
      * are one linear run: one call per image and block, where reading the padded image needs one per output
-     * row (lenet's second conv: 14 pixels between two carries of the block, 135-148 GFLOP/s). Images are cut
-     * into fixed chunks whose sums are added in chunk order, so the result does not depend on the core count.
+     * row (lenet's second conv: 14 pixels between two carries of the block, 135-148 GFLOP/s). The bias
+     * gradient is one more tap whose input is always 1, so it costs no pass of its own over dOut. Images are
+     * cut into fixed chunks whose sums are added in chunk order, so the result does not depend on the core count.
      */
     @Override
-    public void backwardWeights(float[] dWeights, float[] dOut, float[] image, Window2d w, int outChannels) {
-        int taps = w.patchCols(), panels = VectorBlock.ceilDiv(outChannels, NR), width = panels * NR;
+    public boolean sumsBiasGradient() {
+        return true;
+    }
+
+    @Override
+    public void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
+        int kernelTaps = w.patchCols(), taps = kernelTaps + (dBias == null ? 0 : 1);
+        int panels = VectorBlock.ceilDiv(outChannels, NR), width = panels * NR;
         int plane = w.outHeight() * w.outWidth(), ow = w.outWidth(), c = w.channels();
         int run = w.strideH() == 1 ? plane : ow, rowStep = w.strideH() * ow * c;
         // B: dOut itself when its rows are whole panels, else dOut copied into panels of NR zero-padded channels.
@@ -108,10 +115,12 @@ final class VectorConv implements CpuConv {
         int blocks = VectorBlock.ceilDiv(taps, MR);
         // Block ranges split a chunk further when there are too few chunks for the cores: they write disjoint taps.
         int groups = Math.min(blocks, VectorBlock.ceilDiv(4 * Parallel.THREADS, chunks));
-        int shiftedLength = w.kernelW() * (w.height() + 2 * w.padH()) * ow * c;
+        // The copies of the image for each kernel column, then a plane of ones for the bias tap.
+        int planeLength = (w.height() + 2 * w.padH()) * ow * c, onesStart = w.kernelW() * planeLength;
         Parallel.forRange(chunks * groups, 1, (from, to) -> {
             VectorBlock.Workspace block = VectorBlock.workspace();
-            float[] shifted = SHIFTED.get()[0] = VectorBlock.atLeast(SHIFTED.get()[0], shiftedLength);
+            float[] shifted = SHIFTED.get()[0] = VectorBlock.atLeast(SHIFTED.get()[0], onesStart + planeLength);
+            Arrays.fill(shifted, onesStart, onesStart + planeLength, 1f);
             for (int t = from; t < to; t++) {
                 int chunk = t / groups, group = t % groups;
                 int firstImage = chunk * WEIGHT_CHUNK_IMAGES, lastImage = Math.min(w.batch(), firstImage + WEIGHT_CHUNK_IMAGES);
@@ -120,7 +129,8 @@ final class VectorConv implements CpuConv {
                     for (int blk = group * blocks / groups; blk < (group + 1) * blocks / groups; blk++) {
                         int tap0 = blk * MR;
                         for (int r = 0; r < MR; r++) {
-                            block.offsets[r] = shiftedOffset(Math.min(tap0 + r, taps - 1), w);
+                            int tap = Math.min(tap0 + r, taps - 1);
+                            block.offsets[r] = tap == kernelTaps ? onesStart : shiftedOffset(tap, w);
                         }
                         for (int panel = 0; panel < panels; panel++) {
                             int at = chunk * chunkLength + tap0 * width + panel * NR;
@@ -150,7 +160,11 @@ final class VectorConv implements CpuConv {
                     for (int chunk = 1; chunk < chunks; chunk++) {
                         sum += part[chunk * chunkLength + tap * width + o];
                     }
-                    dWeights[o * taps + tap] = sum;
+                    if (tap < kernelTaps) {
+                        dWeights[o * kernelTaps + tap] = sum;
+                    } else {
+                        dBias[o] = sum;
+                    }
                 }
             }
         });

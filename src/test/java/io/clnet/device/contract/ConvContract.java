@@ -133,17 +133,28 @@ interface ConvContract extends DeviceFixture {
                     want[o * k + t] = s;
                 }
             }
-            Buffer dWeights = allocate(oc * k);
+            double[] wantBias = new double[oc];
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < oc; o++) {
+                    wantBias[o] += dOut[r * oc + o];
+                }
+            }
+            Buffer dWeights = allocate(oc * k), dBias = allocate(oc);
             device().fill(dWeights, Float.NaN, oc * k);
+            device().fill(dBias, Float.NaN, oc);
             Buffer imageBuffer = upload(image);
-            device().convBackwardWeights(dWeights, upload(dOut), imageBuffer, null, w, oc);
+            device().convBackwardWeights(dWeights, dBias, upload(dOut), imageBuffer, null, w, oc);
             assertClose("convBackwardWeights " + w + " from " + oc, want, download(dWeights), 1e-5 * rows, 1e-5);
-            // With the patch matrix kept by the forward, as a training step runs it.
+            assertClose("convBackwardWeights' bias gradient " + w + " from " + oc, wantBias, download(dBias), 1e-5 * rows, 1e-5);
+            // Without a bias gradient, and with the patch matrix kept by the forward, as a training step runs it.
+            device().fill(dWeights, Float.NaN, oc * k);
+            device().convBackwardWeights(dWeights, null, upload(dOut), imageBuffer, null, w, oc);
+            assertClose("convBackwardWeights without bias " + w + " from " + oc, want, download(dWeights), 1e-5 * rows, 1e-5);
             Buffer patches = patchesFor(w, oc);
             if (patches != null) {
                 device().convForward(allocate(rows * oc), imageBuffer, upload(random(rnd, oc * k)), null, patches, w, oc);
                 device().fill(dWeights, Float.NaN, oc * k);
-                device().convBackwardWeights(dWeights, upload(dOut), imageBuffer, patches, w, oc);
+                device().convBackwardWeights(dWeights, null, upload(dOut), imageBuffer, patches, w, oc);
                 assertClose("convBackwardWeights from kept patches " + w, want, download(dWeights), 1e-5 * rows, 1e-5);
             }
         }
