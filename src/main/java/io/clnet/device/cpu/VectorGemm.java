@@ -29,6 +29,9 @@ final class VectorGemm implements CpuGemm {
     private static final int SPLIT_K_MAX_MN = 1 << 16;
     private static final int SPLIT_K = 4096;
     private float[] partials = new float[0];
+    /** C with at most {@link #MC} rows and at least this many times as many columns is computed by {@link #transposed}. */
+    private static final int WIDE = 4;
+    private float[] transposedC = new float[0];
 
     private static final ThreadLocal<float[][]> SCRATCH =
             ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
@@ -40,6 +43,8 @@ final class VectorGemm implements CpuGemm {
                      float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         if ((long) m * n <= SPLIT_K_MAX_MN && k >= 2 * SPLIT_K) {
             splitK(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } else if (m <= MC && n >= WIDE * m) {
+            transposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
             tiled(true, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         }
@@ -74,6 +79,26 @@ final class VectorGemm implements CpuGemm {
                         sum += parts[q * size + i * n + j];
                     }
                     c[row + j] = beta == 0f ? sum : beta * c[row + j] + sum;
+                }
+            }
+        });
+    }
+
+    /**
+     * Few rows of C and many columns (a dense layer: the batch times the weights): B, the large operand, would
+     * be packed into panels, one more pass over it. {@code C^T = op(B)^T * op(A)^T} instead reads it in place as
+     * that product's A, and packs only the small one; C^T is then transposed into C.
+     */
+    private void transposed(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
+                            float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        transposedC = VectorBlock.atLeast(transposedC, n * m);
+        float[] t = transposedC;
+        tiled(true, !transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m);
+        Parallel.forRange(m, 8, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int row = cOffset + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    c[row + j] = beta == 0f ? t[j * m + i] : beta * c[row + j] + t[j * m + i];
                 }
             }
         });

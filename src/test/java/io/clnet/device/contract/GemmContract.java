@@ -27,7 +27,7 @@ interface GemmContract extends DeviceFixture {
         }
     }
 
-    /** Crosses every blocking edge of the vector kernel (8-row, 32-column, 256-deep panels, tiles of 128 x 256). */
+    /** Crosses every blocking edge of the vector kernel (8-row, 32-column, 256-deep panels, tiles of 128 x 256) and its special cases. */
     @Test
     default void gemmMatchesReferenceAcrossBlockEdges() {
         Random rnd = new Random(2);
@@ -35,6 +35,9 @@ interface GemmContract extends DeviceFixture {
         checkGemm(rnd, 130, 290, 257, true, true, 0.5f, 1f, false);
         checkGemm(rnd, 9, 33, 300, false, true, -1f, 0.25f, false);
         checkGemm(rnd, 5, 9, 8200, true, false, 0.5f, 1f, false); // long k with alpha and beta
+        // Few rows and many columns (a dense layer's batch x weights; the CPU backend computes C^T and transposes it)
+        checkGemm(rnd, 128, 530, 300, false, true, 1f, 0f, false);
+        checkGemm(rnd, 100, 450, 260, true, false, -0.5f, 0.5f, false);
     }
 
     /** Integer-valued inputs make every product and sum exact: any dropped or doubled term shows. */
