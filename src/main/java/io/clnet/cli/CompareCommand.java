@@ -27,7 +27,7 @@ import java.util.Set;
  * {@code compare.png}; {@code --json} prints it as the last line.
  */
 public final class CompareCommand {
-    public static final Set<String> VALUE_FLAGS = Set.of("models", "steps", "warmup", "batch", "devices", "out", "data", "seed");
+    public static final Set<String> VALUE_FLAGS = Set.of("models", "steps", "warmup", "settle", "batch", "devices", "out", "data", "seed");
     /** Steps between progress lines while a model trains on a device. */
     private static final int PROGRESS_EVERY = 20;
 
@@ -47,6 +47,7 @@ public final class CompareCommand {
         }
         int steps = args.intValue("steps", 60, 1), warmup = args.intValue("warmup", 5, 0), batch = args.intValue("batch", 128, 1);
         long seed = args.intValue("seed", 1, 0);
+        int settleSeconds = args.intValue("settle", 2, 0);
         boolean profile = args.has("profile");
         Path outDir = Path.of(args.get("out", "runs/compare"));
         Datasets.TrainTest data = Datasets.load("mnist", args.has("data") ? Path.of(args.get("data")) : null, out::println);
@@ -77,6 +78,10 @@ public final class CompareCommand {
                 deviceIds.add(id);
                 for (String model : models) {
                     try {
+                        if (settleSeconds > 0) {
+                            int settled = SpeedRun.settle(s.device(), model, data.train(), batch, seed, settleSeconds);
+                            out.printf("  %s on %s: settled with %d throwaway steps (JIT, kernel builds)%n", model, id, settled);
+                        }
                         SpeedRun.Result r = SpeedRun.run(s.device(), model, data.train(), batch, warmup, steps, seed, profile,
                                 done -> {
                                     if (done % PROGRESS_EVERY == 0 && done < warmup + steps) {
@@ -110,6 +115,7 @@ public final class CompareCommand {
         json.put("warmup", warmup);
         json.put("batch", batch);
         json.put("seed", seed);
+        json.put("settle_seconds", settleSeconds);
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("java", Runtime.version().toString());
         json.put("rows", rows);
@@ -195,7 +201,8 @@ public final class CompareCommand {
     }
 
     public static String usage() {
-        return "  compare [--models simple,lenet] [--steps N] [--warmup N] [--batch N] [--devices all|cpu,opencl:P:D,...]\n"
+        return "  compare [--models simple,lenet] [--steps N] [--warmup N] [--settle SECONDS] [--batch N]\n"
+                + "        [--devices all|cpu,opencl:P:D,...]\n"
                 + "        [--data DIR] [--seed N] [--out DIR] [--profile] [--json]";
     }
 }

@@ -60,7 +60,7 @@ public final class SpeedRun {
                              boolean profile, IntConsumer stepsDone) {
         checkSteps(data, batch, warmup, steps);
         Sequential model = Models.byName(modelName).build(device, seed);
-        Sgd optimizer = new Sgd(0.01f, 0.9f, false, 0f);
+        Sgd optimizer = optimizer();
         Trainer trainer = new Trainer(model, optimizer, Integer.MAX_VALUE);
         StepProfile profiler = profile ? new StepProfile(device, warmup) : null;
         int total = warmup + steps;
@@ -106,6 +106,38 @@ public final class SpeedRun {
             optimizer.release();
             model.release();
         }
+    }
+
+    /**
+     * Trains a throwaway copy of the model on this device for about {@code seconds} (at least one step, at
+     * most one pass over {@code data}) and releases it: the JIT compiles the CPU kernels, OpenCL builds its
+     * programs and the buffer pool fills, so that a following {@link #run} measures steady-state steps. The
+     * run itself still starts from the seed's weights and batches. Returns the steps trained.
+     */
+    public static int settle(Device device, String modelName, Dataset data, int batch, long seed, double seconds) {
+        Sequential model = Models.byName(modelName).build(device, seed);
+        Sgd optimizer = optimizer();
+        Trainer trainer = new Trainer(model, optimizer, Integer.MAX_VALUE);
+        List<Tensor> params = model.parameters();
+        int steps = 0, available = data.size() / batch;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        try (BatchLoader batches = new BatchLoader(data, batch, true, seed)) {
+            while (steps < available && (steps == 0 || System.nanoTime() < end)) {
+                trainer.step(batches.next(), Trainer.inputShape(batch, data), params, (loss, logits, labels) -> {
+                });
+                device.finish();
+                steps++;
+            }
+        } finally {
+            optimizer.release();
+            model.release();
+        }
+        return steps;
+    }
+
+    /** The one optimizer every device trains with, so their losses and parameters can be compared. */
+    private static Sgd optimizer() {
+        return new Sgd(0.01f, 0.9f, false, 0f);
     }
 
     /** @throws IllegalArgumentException when {@code data} has fewer than {@code warmup + steps} full batches */

@@ -42,6 +42,9 @@ class CompareCommandTest {
         }
         assertTrue(rows[1].startsWith("\"cpu\",\"model\":\"simple\"") && rows[1].contains("\"speedup_vs_cpu\":1.0,"), rows[1]);
         assertTrue(r.out().contains("device         model     images/s"), r.out());
+        // Each run is preceded by a throwaway one that settles the JIT, within one pass over the 16 batches.
+        assertTrue(r.out().matches("(?s).*simple on " + openCl + ": settled with ([1-9]|1[0-6]) throwaway steps.*"), r.out());
+        assertTrue(json.contains("\"settle_seconds\":2,"), json);
     }
 
     /** A device that fails in the middle of one model's run costs only that run: the others are tabled and saved. */
