@@ -133,7 +133,7 @@ public final class CpuDevice extends BaseDevice<float[]> {
 
     @Override
     protected void runCol2im(float[] image, float[] cols, Window2d w) {
-        CpuWindowOps.col2im(image, cols, w);
+        CpuWindowOps.col2im(image, cols, w, loops);
     }
 
     @Override

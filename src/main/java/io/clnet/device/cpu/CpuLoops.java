@@ -4,7 +4,8 @@ import io.clnet.device.Window2d;
 
 /**
  * The loops C2 does not vectorise by itself, written with the Vector API in {@link VectorLoops}: ReLU (a
- * select, which the JIT compiles to a branch taken at random on real activations) and 2x2 max pooling. Each
+ * select, which the JIT compiles to a branch taken at random on real activations), 2x2 max pooling and the
+ * short runs col2im adds (a kernel row of a few channels). Each
  * gives exactly the results of the scalar code in {@link CpuDevice} and {@link CpuWindowOps}.
  */
 interface CpuLoops {
@@ -21,4 +22,7 @@ interface CpuLoops {
     void maxPool2x2Forward(float[] out, float[] in, Window2d w);
 
     void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, Window2d w);
+
+    /** {@code dst[dstAt + t] += src[srcAt + t]} for t in {@code [0, length)}. */
+    void addInto(float[] dst, int dstAt, float[] src, int srcAt, int length);
 }

@@ -35,7 +35,8 @@ final class CpuWindowOps {
      * Adds every patch entry back onto the pixel it was read from. Each image is one thread's, and its
      * patches are visited in order, so the sums are the same on every run and any number of cores.
      */
-    static void col2im(float[] image, float[] cols, Window2d w) {
+    /** @param loops adds each kernel row's run with vectors; null adds it in a scalar loop */
+    static void col2im(float[] image, float[] cols, Window2d w, CpuLoops loops) {
         int oh = w.outHeight(), ow = w.outWidth(), ch = w.channels(), patch = w.patchCols(), run = w.kernelW() * ch;
         int imageLength = w.height() * w.width() * ch;
         Parallel.forRange(w.batch(), 1, (from, to) -> {
@@ -51,8 +52,12 @@ final class CpuWindowOps {
                                 continue;
                             }
                             int dst = ((n * w.height() + iy) * w.width() + ix0 + lo) * ch, from2 = src + lo * ch, length = (hi - lo) * ch;
-                            for (int t = 0; t < length; t++) {
-                                image[dst + t] += cols[from2 + t];
+                            if (loops != null) {
+                                loops.addInto(image, dst, cols, from2, length);
+                            } else {
+                                for (int t = 0; t < length; t++) {
+                                    image[dst + t] += cols[from2 + t];
+                                }
                             }
                         }
                     }

@@ -55,6 +55,17 @@ final class VectorLoops implements CpuLoops {
     }
 
     @Override
+    public void addInto(float[] dst, int dstAt, float[] src, int srcAt, int length) {
+        int t = 0;
+        for (; t <= length - L; t += L) {
+            FloatVector.fromArray(S, dst, dstAt + t).add(FloatVector.fromArray(S, src, srcAt + t)).intoArray(dst, dstAt + t);
+        }
+        for (; t < length; t++) {
+            dst[dstAt + t] += src[srcAt + t];
+        }
+    }
+
+    @Override
     public boolean suitsMaxPool(Window2d w) {
         return CpuWindowOps.isTiled2x2(w) && (w.channels() % L == 0 || w.channels() == HALF);
     }
