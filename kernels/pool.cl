@@ -61,6 +61,22 @@ __kernel void max_pool_backward(__global float* d_in, __global const float* d_ou
     d_in[i] = sum;
 }
 
+// Windows that tile the image (Window2d.tilesImage): one work-item per window and channel finds the first
+// maximum once and writes every gradient of its window, where the gather above finds it once per input.
+__kernel void max_pool_backward_tiled(__global float* d_in, __global const float* d_out, __global const float* in, WINDOW_ARGS) {
+    int c = get_global_id(0), ox = get_global_id(1), noy = get_global_id(2);
+    int oy = noy % out_h, n = noy / out_h;
+    int best = first_max(in, n, oy, ox, c, height, width, channels, kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w,
+                         out_h, out_w);
+    float g = d_out[(noy * out_w + ox) * channels + c];
+    for (int ky = 0; ky < kernel_h; ky++) {
+        for (int kx = 0; kx < kernel_w; kx++) {
+            int idx = ((n * height + oy * kernel_h + ky) * width + ox * kernel_w + kx) * channels + c;
+            d_in[idx] = idx == best ? g : 0.0f;
+        }
+    }
+}
+
 // Padded positions count as zeros: the divisor is always kernel_h * kernel_w.
 __kernel void avg_pool_forward(__global float* out, __global const float* in, WINDOW_ARGS) {
     int c = get_global_id(0), ox = get_global_id(1), noy = get_global_id(2);

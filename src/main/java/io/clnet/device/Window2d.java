@@ -60,6 +60,11 @@ public record Window2d(int batch, int height, int width, int channels,
         return kernelH * kernelW * channels;
     }
 
+    /** Whether the windows cover every pixel exactly once: stride = kernel, no padding, nothing left over at the edges. */
+    public boolean tilesImage() {
+        return strideH == kernelH && strideW == kernelW && padH == 0 && padW == 0 && height % kernelH == 0 && width % kernelW == 0;
+    }
+
     /** Pooling needs every window to touch at least one real pixel. */
     public void requirePoolable() {
         if (padH >= kernelH || padW >= kernelW) {

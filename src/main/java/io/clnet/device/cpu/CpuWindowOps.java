@@ -158,8 +158,7 @@ final class CpuWindowOps {
 
     /** 2x2 windows with stride 2 that cover the image exactly: the pooling of nearly every CNN. */
     static boolean isTiled2x2(Window2d w) {
-        return w.kernelH() == 2 && w.kernelW() == 2 && w.strideH() == 2 && w.strideW() == 2 && w.padH() == 0 && w.padW() == 0
-                && w.height() % 2 == 0 && w.width() % 2 == 0;
+        return w.kernelH() == 2 && w.kernelW() == 2 && w.tilesImage();
     }
 
     /**

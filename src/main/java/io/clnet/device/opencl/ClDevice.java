@@ -252,7 +252,11 @@ public final class ClDevice extends BaseDevice<cl_mem> {
 
     @Override
     protected void runMaxPoolBackward(cl_mem dIn, cl_mem dOut, cl_mem in, Window2d w) {
-        launchGrid("pool.cl", "max_pool_backward", overInput(w), withWindow(w, dIn, dOut, in));
+        if (w.tilesImage()) {
+            launchGrid("pool.cl", "max_pool_backward_tiled", overOutput(w), withWindow(w, dIn, dOut, in));
+        } else {
+            launchGrid("pool.cl", "max_pool_backward", overInput(w), withWindow(w, dIn, dOut, in));
+        }
     }
 
     @Override

@@ -25,7 +25,9 @@ interface WindowContract extends DeviceFixture {
                 new Window2d(1, 8, 7, 4, 2, 3, 2, 3, 1, 1),
                 Window2d.square(2, 4, 4, 5, 1, 1, 0),
                 Window2d.square(1, 9, 9, 2, 5, 2, 2),
-                new Window2d(2, 5, 6, 3, 4, 2, 1, 2, 0, 1));
+                new Window2d(2, 5, 6, 3, 4, 2, 1, 2, 0, 1),
+                new Window2d(2, 6, 9, 3, 2, 3, 2, 3, 0, 0), // tiles the image: kernel = stride, no padding
+                Window2d.square(1, 5, 5, 2, 2, 2, 0)); // as much, but a row and a column left over
     }
 
     @Test
