@@ -42,7 +42,7 @@ final class VectorConv implements CpuConv {
      * timed alone): the columns of its register block (out-channels; in-channels for backward-data) must fill
      * a whole panel, since im2col's GEMM handles a narrow N no worse and simple's 8 and 16 channels ran slower
      * here; and the run of k between two carries of the block must pay for the carry: a kernel row of taps in
-     * backward-data, an output row of pixels in the weight gradient. The forward gains even on a one-channel
+     * backward-data, an image's output pixels (one output row of them when strided in y) in the weight gradient. The forward gains even on a one-channel
      * image (lenet's first conv: 75 against 45 GFLOP/s), where a kernel row is only 5 taps.
      */
     private static final int MIN_RUN = 16;
