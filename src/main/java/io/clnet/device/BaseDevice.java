@@ -245,14 +245,16 @@ public abstract class BaseDevice<M> implements Device {
         }
         try (Profiler.Scope phase = profiler.scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
             int rows = w.patchRows(), k = w.patchCols();
-            if (convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)) {
+            boolean fromImage = convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels);
+            if (dBias != null && !(fromImage && sumsBiasGradientFromImage(w, outChannels))) {
+                biasGrad(dBias, dOut, rows, outChannels);
+                bm = null;
+            }
+            if (fromImage) {
                 long started = begin(OpKind.CONV_BACKWARD_WEIGHTS);
                 runConvBackwardWeights(dm, bm, om, im, w, outChannels);
                 end(started);
                 return;
-            }
-            if (dBias != null) {
-                biasGrad(dBias, dOut, rows, outChannels);
             }
             if (readsImageAsPatches(w) || patches != null) {
                 gemm(true, false, outChannels, k, rows, 1f, dOut, 0, outChannels, patches != null ? patches : image, 0, k,
@@ -625,7 +627,15 @@ public abstract class BaseDevice<M> implements Device {
         throw new UnsupportedOperationException("convBackwardData from the image on " + info().id());
     }
 
-    /** {@code dBias} is null for none. */
+    /**
+     * Whether {@link #runConvBackwardWeights} sums the bias gradient in its own pass over dOut; if not, the bias
+     * gradient runs as {@link #biasGrad} and the hook gets none. Asked only where {@link #convolvesFromImage} is true.
+     */
+    protected boolean sumsBiasGradientFromImage(Window2d w, int outChannels) {
+        return false;
+    }
+
+    /** {@code dBias} is null for none, and never given unless {@link #sumsBiasGradientFromImage}. */
     protected void runConvBackwardWeights(M dWeights, M dBias, M dOut, M image, Window2d w, int outChannels) {
         throw new UnsupportedOperationException("convBackwardWeights from the image on " + info().id());
     }

@@ -17,7 +17,7 @@ interface CpuConv {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run backward-data");
     }
 
-    /** Whether {@link #backwardWeights} sums the bias gradient in its pass over dOut; if not, it is given none. */
+    /** Whether {@link #backwardWeights} sums the bias gradient in its pass over dOut; if not, it is given none ({@code BaseDevice} runs biasGrad). */
     default boolean sumsBiasGradient() {
         return false;
     }

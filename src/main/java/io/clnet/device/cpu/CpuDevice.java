@@ -117,13 +117,13 @@ public final class CpuDevice extends BaseDevice<float[]> {
     }
 
     @Override
+    protected boolean sumsBiasGradientFromImage(Window2d w, int outChannels) {
+        return convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels).sumsBiasGradient();
+    }
+
+    @Override
     protected void runConvBackwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
-        CpuConv conv = convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels);
-        if (dBias != null && !conv.sumsBiasGradient()) {
-            runBiasGrad(dBias, dOut, w.patchRows(), outChannels);
-            dBias = null;
-        }
-        conv.backwardWeights(dWeights, dBias, dOut, image, w, outChannels);
+        convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels).backwardWeights(dWeights, dBias, dOut, image, w, outChannels);
     }
 
     @Override

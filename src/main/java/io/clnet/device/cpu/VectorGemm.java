@@ -1,6 +1,8 @@
 package io.clnet.device.cpu;
 
 import jdk.incubator.vector.FloatVector;
+
+import java.util.Arrays;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -230,15 +232,13 @@ final class VectorGemm implements CpuGemm {
                         bp[base + p * NR + j] = b[src + p];
                     }
                 }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, offset + (p0 + p) * ldb + j0 + jr, bp, base + p * NR, width);
+                }
             }
-            for (int p = 0; p < kc; p++) {
-                int dst = base + p * NR;
-                if (!trans) {
-                    System.arraycopy(b, offset + (p0 + p) * ldb + j0 + jr, bp, dst, width);
-                }
-                for (int j = width; j < NR; j++) {
-                    bp[dst + j] = 0f;
-                }
+            for (int p = 0; width < NR && p < kc; p++) {
+                Arrays.fill(bp, base + p * NR + width, base + (p + 1) * NR, 0f);
             }
         }
     }

@@ -172,5 +172,10 @@ interface ConvContract extends DeviceFixture {
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> device().convForward(out, image, goodWeights, shortBias, null, w, 4));
         assertTrue(b.getMessage().contains("convForward") && b.getMessage().contains("'bias' holds 3 floats but needs 4"), b.getMessage());
+        Buffer dOut = allocate(w.patchRows() * 4);
+        IllegalArgumentException g = assertThrows(IllegalArgumentException.class,
+                () -> device().convBackwardWeights(goodWeights, shortBias, dOut, image, null, w, 4));
+        assertTrue(g.getMessage().contains("convBackwardWeights") && g.getMessage().contains("'dBias' holds 3 floats but needs 4"),
+                g.getMessage());
     }
 }
