@@ -168,7 +168,7 @@ public abstract class BaseDevice<M> implements Device {
 
     @Override
     public final int convPatchLength(Window2d w, int outChannels) {
-        return readsImageAsPatches(w) || convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
+        return w.isItsOwnPatchMatrix() || convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
                 ? 0 : w.patchRows() * w.patchCols();
     }
 
@@ -191,7 +191,7 @@ public abstract class BaseDevice<M> implements Device {
                 end(started);
                 return;
             }
-            if (readsImageAsPatches(w)) {
+            if (w.isItsOwnPatchMatrix()) {
                 gemm(false, true, rows, outChannels, k, 1f, image, 0, k, weights, 0, k, 0f, out, 0, outChannels);
             } else {
                 // The patch matrix is made anyway: keep it in the caller's buffer for the weight gradient.
@@ -220,7 +220,7 @@ public abstract class BaseDevice<M> implements Device {
                 long started = begin(OpKind.CONV_BACKWARD_DATA);
                 runConvBackwardData(im, om, wm, w, outChannels);
                 end(started);
-            } else if (readsImageAsPatches(w)) {
+            } else if (w.isItsOwnPatchMatrix()) {
                 gemm(false, false, rows, k, outChannels, 1f, dOut, 0, outChannels, weights, 0, k, 0f, dImage, 0, k);
             } else {
                 try (Buffer dCols = allocate(rows * k)) {
@@ -256,7 +256,7 @@ public abstract class BaseDevice<M> implements Device {
                 end(started);
                 return;
             }
-            if (readsImageAsPatches(w) || patches != null) {
+            if (w.isItsOwnPatchMatrix() || patches != null) {
                 gemm(true, false, outChannels, k, rows, 1f, dOut, 0, outChannels, patches != null ? patches : image, 0, k,
                         0f, dWeights, 0, k);
             } else {
@@ -266,11 +266,6 @@ public abstract class BaseDevice<M> implements Device {
                 }
             }
         }
-    }
-
-    /** A 1x1, stride-1, unpadded window: the image is its own patch matrix. */
-    private static boolean readsImageAsPatches(Window2d w) {
-        return w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0 && w.padW() == 0;
     }
 
     @Override

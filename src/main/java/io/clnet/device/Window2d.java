@@ -60,6 +60,11 @@ public record Window2d(int batch, int height, int width, int channels,
         return kernelH * kernelW * channels;
     }
 
+    /** A 1x1, stride-1, unpadded window: the image is its own patch matrix. */
+    public boolean isItsOwnPatchMatrix() {
+        return kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padH == 0 && padW == 0;
+    }
+
     /** Whether the windows cover every pixel exactly once: stride = kernel, no padding, nothing left over at the edges. */
     public boolean tilesImage() {
         return strideH == kernelH && strideW == kernelW && padH == 0 && padW == 0 && height % kernelH == 0 && width % kernelW == 0;

@@ -32,13 +32,16 @@ final class CpuGemms {
     }
 
     /**
-     * The Vector API convolutions in the order a pass is offered to them ({@link NarrowConv} for few channels
-     * or short kernel rows, then {@link VectorConv}), or none without the incubator module (convolutions then run as
+     * The Vector API convolutions in the order a pass is offered to them ({@link OneChannelConv} for a one-channel
+     * image into few out-channels, {@link NarrowConv} for few channels or short kernel rows, then {@link VectorConv}, and {@link ChunkedCol2imConv}
+     * for the backward-data VectorConv leaves), or none without the incubator module (convolutions then run as
      * im2col + GEMM).
      */
     static List<CpuConv> vectorConvs() {
         CpuConv wide = load("VectorConv", CpuConv.class), narrow = load("NarrowConv", CpuConv.class);
-        return wide == null || narrow == null ? List.of() : List.of(narrow, wide);
+        CpuConv oneChannel = load("OneChannelConv", CpuConv.class), chunked = load("ChunkedCol2imConv", CpuConv.class);
+        return wide == null || narrow == null || oneChannel == null || chunked == null ? List.of()
+                : List.of(oneChannel, narrow, wide, chunked);
     }
 
     /** The Vector API ReLU and pooling loops, or null (they then run as scalar loops). */

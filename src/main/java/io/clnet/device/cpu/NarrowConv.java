@@ -31,6 +31,8 @@ import io.clnet.device.Window2d;
 final class NarrowConv implements CpuConv {
     private static final int MR = VectorBlock.MR;
     private static final int NR = VectorBlock.NR;
+    private static final int L = VectorBlock.L;
+    private static final int TALL = VectorBlock.TALL;
     /** Pixel groups per forward task. */
     private static final int FORWARD_TILE = 32;
     /** Output pixels per partial sum of the weight gradient: its dOut and stacked rows stay in L2. */
@@ -54,14 +56,54 @@ final class NarrowConv implements CpuConv {
         return switch (pass) {
             case CONV_FORWARD -> outChannels <= NR / 2
                     || outChannels <= NR && w.kernelW() * w.channels() < SHORT_KERNEL_ROW;
-            case CONV_BACKWARD_WEIGHTS -> outChannels <= NR / 2;
+            case CONV_BACKWARD_WEIGHTS -> outChannels < L; // one vector of them: VectorConv's tall blocks
             default -> false;
         };
     }
 
     @Override
     public void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
-        forwardFolded(out, image, weights, bias, w, outChannels);
+        if (lanesPerPixel(outChannels) == L) {
+            forwardTall(out, image, weights, bias, w, outChannels);
+        } else {
+            forwardFolded(out, image, weights, bias, w, outChannels);
+        }
+    }
+
+    /**
+     * Out-channels that fill one vector (simple's second conv: 16) would fold just two pixels into a block, and
+     * a third of each window's run would meet zero weights: here a {@link VectorBlock#multiplyTall} block is
+     * sixteen output pixels by the out-channels, and every multiply-add is a tap.
+     */
+    private void forwardTall(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
+        int kc = w.kernelH() * w.channels(), run = w.kernelW() * kc, ow = w.outWidth();
+        int stackedWidth = stackedWidth(w, 1), rowLength = stackedWidth * kc, pixelStep = w.strideW() * kc;
+        float[] s = stack(image, w, stackedWidth, 0);
+        float[] b = fold(weights, w, outChannels, 1, L);
+        float[] groupBias = bias == null ? null : spreadBias(bias, outChannels, L);
+        int pixels = w.patchRows();
+        Parallel.forRange(VectorBlock.ceilDiv(pixels, FORWARD_TILE * TALL), 1, (from, to) -> {
+            VectorBlock.Workspace block = VectorBlock.workspace();
+            int end = Math.min(pixels, to * FORWARD_TILE * TALL);
+            for (int m0 = from * FORWARD_TILE * TALL; m0 < end; m0 += TALL) {
+                int valid = Math.min(TALL, end - m0);
+                for (int r = 0; r < TALL; r++) {
+                    int m = m0 + Math.min(r, valid - 1);
+                    block.rows[r] = m / ow * rowLength + m % ow * pixelStep;
+                }
+                VectorBlock.multiplyTall(run, s, block.rows, 1, b, 0, NR, block.tmp);
+                if (groupBias != null) {
+                    VectorBlock.addToRows(block.tmp, groupBias, 0);
+                }
+                if (outChannels == L) {
+                    System.arraycopy(block.tmp, 0, out, m0 * L, valid * L);
+                } else {
+                    for (int r = 0; r < valid; r++) {
+                        System.arraycopy(block.tmp, r * L, out, (m0 + r) * outChannels, outChannels);
+                    }
+                }
+            }
+        });
     }
 
     @Override
@@ -119,12 +161,7 @@ final class NarrowConv implements CpuConv {
         int stackedWidth = stackedWidth(w, p), rowLength = stackedWidth * kc;
         float[] s = stack(image, w, stackedWidth, 0);
         float[] b = fold(weights, w, outChannels, p, lanes);
-        if (bias != null) {
-            for (int j = 0; j < NR; j++) {
-                foldedBias[j] = j % lanes < outChannels ? bias[j % lanes] : 0f;
-            }
-        }
-        float[] groupBias = bias == null ? null : foldedBias;
+        float[] groupBias = bias == null ? null : spreadBias(bias, outChannels, lanes);
         int run = ((p - 1) * sw + w.kernelW()) * kc, groupStep = p * sw * kc;
         int perRow = VectorBlock.ceilDiv(ow, p), groups = w.batch() * w.outHeight() * perRow;
         Parallel.forRange(VectorBlock.ceilDiv(groups, FORWARD_TILE), 1, (from, to) -> {
@@ -153,6 +190,14 @@ final class NarrowConv implements CpuConv {
                 }
             }
         });
+    }
+
+    /** The bias repeated every {@code lanes} columns over a block's NR, zero past the last out-channel. */
+    private float[] spreadBias(float[] bias, int outChannels, int lanes) {
+        for (int j = 0; j < NR; j++) {
+            foldedBias[j] = j % lanes < outChannels ? bias[j % lanes] : 0f;
+        }
+        return foldedBias;
     }
 
     /**

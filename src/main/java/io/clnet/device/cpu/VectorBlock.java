@@ -24,13 +24,15 @@ final class VectorBlock {
     static final int L = S.length();
     static final int MR = 8;
     static final int NR = 2 * L;
+    /** Rows of {@link #multiplyTall}'s block: its {@code TALL x L} is as many floats as {@code MR x NR}. */
+    static final int TALL = 16;
 
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    private static final PerThread<Workspace> WORKSPACE = new PerThread<>(Workspace::new);
 
     /** One thread's register-block scratch: the row offsets of A, a spare set of them, and the block itself. */
     static final class Workspace {
-        final int[] rows = new int[MR];
-        final int[] offsets = new int[MR];
+        final int[] rows = new int[Math.max(MR, TALL)];
+        final int[] offsets = new int[Math.max(MR, TALL)];
         final float[] tmp = new float[MR * NR];
     }
 
@@ -119,6 +121,54 @@ final class VectorBlock {
         c61.intoArray(tmp, 6 * NR + L);
         c70.intoArray(tmp, 7 * NR);
         c71.intoArray(tmp, 7 * NR + L);
+    }
+
+    /**
+     * {@code tmp[TALL x L] = } the sum over {@code p < count} of {@code a[rows[r] + p * aStep] * b[bi + p * bStep + j]}:
+     * {@link #multiply}'s product for a C one vector wide, such as a layer of {@code L} out-channels, which would
+     * leave half of that block's columns empty. Sixteen rows share each load of b, as eight rows share two there.
+     */
+    static void multiplyTall(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep, float[] tmp) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+        FloatVector c8 = z, c9 = z, c10 = z, c11 = z, c12 = z, c13 = z, c14 = z, c15 = z;
+        int o0 = rows[0], o1 = rows[1], o2 = rows[2], o3 = rows[3], o4 = rows[4], o5 = rows[5], o6 = rows[6], o7 = rows[7];
+        int o8 = rows[8], o9 = rows[9], o10 = rows[10], o11 = rows[11], o12 = rows[12], o13 = rows[13], o14 = rows[14], o15 = rows[15];
+        for (int p = 0, e = 0; p < count; p++, e += aStep, bi += bStep) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[o0 + e]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[o1 + e]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[o2 + e]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[o3 + e]).fma(bv, c3);
+            c4 = FloatVector.broadcast(S, a[o4 + e]).fma(bv, c4);
+            c5 = FloatVector.broadcast(S, a[o5 + e]).fma(bv, c5);
+            c6 = FloatVector.broadcast(S, a[o6 + e]).fma(bv, c6);
+            c7 = FloatVector.broadcast(S, a[o7 + e]).fma(bv, c7);
+            c8 = FloatVector.broadcast(S, a[o8 + e]).fma(bv, c8);
+            c9 = FloatVector.broadcast(S, a[o9 + e]).fma(bv, c9);
+            c10 = FloatVector.broadcast(S, a[o10 + e]).fma(bv, c10);
+            c11 = FloatVector.broadcast(S, a[o11 + e]).fma(bv, c11);
+            c12 = FloatVector.broadcast(S, a[o12 + e]).fma(bv, c12);
+            c13 = FloatVector.broadcast(S, a[o13 + e]).fma(bv, c13);
+            c14 = FloatVector.broadcast(S, a[o14 + e]).fma(bv, c14);
+            c15 = FloatVector.broadcast(S, a[o15 + e]).fma(bv, c15);
+        }
+        c0.intoArray(tmp, 0);
+        c1.intoArray(tmp, L);
+        c2.intoArray(tmp, 2 * L);
+        c3.intoArray(tmp, 3 * L);
+        c4.intoArray(tmp, 4 * L);
+        c5.intoArray(tmp, 5 * L);
+        c6.intoArray(tmp, 6 * L);
+        c7.intoArray(tmp, 7 * L);
+        c8.intoArray(tmp, 8 * L);
+        c9.intoArray(tmp, 9 * L);
+        c10.intoArray(tmp, 10 * L);
+        c11.intoArray(tmp, 11 * L);
+        c12.intoArray(tmp, 12 * L);
+        c13.intoArray(tmp, 13 * L);
+        c14.intoArray(tmp, 14 * L);
+        c15.intoArray(tmp, 15 * L);
     }
 
     /** {@code C[rows x cols] += tmp[MR x NR]} (or {@code =} when {@code store}), vectorised for a full-width block. */

@@ -24,6 +24,8 @@ import java.util.Arrays;
 final class VectorConv implements CpuConv {
     private static final int MR = VectorBlock.MR;
     private static final int NR = VectorBlock.NR;
+    private static final int L = VectorBlock.L;
+    private static final int TALL = VectorBlock.TALL;
     /** Output pixels per task in the forward: enough work to hide the task's start. */
     private static final int FORWARD_TILE = 128;
     /** Images per partial sum of the weight gradient. */
@@ -35,7 +37,7 @@ final class VectorConv implements CpuConv {
     private float[] packedGradient = new float[0];
     private float[] partialGradients = new float[0];
     /** Per thread: one image of the weight gradient copied per kernel column ({@link #shiftColumns}). */
-    private static final ThreadLocal<float[][]> SHIFTED = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    private static final PerThread<float[][]> SHIFTED = new PerThread<>(() -> new float[][] {new float[0]});
 
     /**
      * When a pass runs from the image, measured on lenet and simple ({@code train --profile}, and each pass
@@ -54,7 +56,7 @@ final class VectorConv implements CpuConv {
             case CONV_FORWARD -> outChannels >= NR;
             case CONV_BACKWARD_DATA -> w.strideH() == 1 && w.strideW() == 1 && w.padH() < w.kernelH() && w.padW() < w.kernelW()
                     && w.channels() >= NR && w.kernelW() * outChannels >= MIN_RUN;
-            case CONV_BACKWARD_WEIGHTS -> outChannels >= NR
+            case CONV_BACKWARD_WEIGHTS -> (outChannels >= NR || outChannels == L)
                     && (w.strideH() == 1 ? w.outHeight() * w.outWidth() : w.outWidth()) >= MIN_RUN_OF_PIXELS;
             default -> false;
         };
@@ -102,17 +104,19 @@ final class VectorConv implements CpuConv {
     @Override
     public void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
         int kernelTaps = w.patchCols(), taps = kernelTaps + (dBias == null ? 0 : 1);
-        int panels = VectorBlock.ceilDiv(outChannels, NR), width = panels * NR;
+        // One vector of out-channels: blocks of TALL taps by that vector (multiplyTall) instead of MR taps by NR.
+        boolean tall = outChannels == L;
+        int panels = VectorBlock.ceilDiv(outChannels, NR), width = tall ? L : panels * NR, blockRows = tall ? TALL : MR;
         int plane = w.outHeight() * w.outWidth(), ow = w.outWidth(), c = w.channels();
         int run = w.strideH() == 1 ? plane : ow, rowStep = w.strideH() * ow * c;
         // B: dOut itself when its rows are whole panels, else dOut copied into panels of NR zero-padded channels.
-        boolean direct = outChannels % NR == 0;
+        boolean direct = tall || outChannels % NR == 0;
         float[] b = direct ? dOut : packGradient(dOut, w.patchRows(), outChannels, panels);
         int bStep = direct ? outChannels : NR;
-        int chunks = VectorBlock.ceilDiv(w.batch(), WEIGHT_CHUNK_IMAGES), chunkLength = VectorBlock.roundUp(taps, MR) * width;
+        int chunks = VectorBlock.ceilDiv(w.batch(), WEIGHT_CHUNK_IMAGES), chunkLength = VectorBlock.roundUp(taps, blockRows) * width;
         partialGradients = VectorBlock.atLeast(partialGradients, chunks * chunkLength);
         float[] part = partialGradients;
-        int blocks = VectorBlock.ceilDiv(taps, MR);
+        int blocks = VectorBlock.ceilDiv(taps, blockRows);
         // Block ranges split a chunk further when there are too few chunks for the cores: they write disjoint taps.
         int groups = Math.min(blocks, VectorBlock.ceilDiv(4 * Parallel.THREADS, chunks));
         // The copies of the image for each kernel column, then a plane of ones for the bias tap.
@@ -127,10 +131,24 @@ final class VectorConv implements CpuConv {
                 for (int n = firstImage; n < lastImage; n++) {
                     shiftColumns(shifted, image, n, w);
                     for (int blk = group * blocks / groups; blk < (group + 1) * blocks / groups; blk++) {
-                        int tap0 = blk * MR;
-                        for (int r = 0; r < MR; r++) {
+                        int tap0 = blk * blockRows;
+                        for (int r = 0; r < blockRows; r++) {
                             int tap = Math.min(tap0 + r, taps - 1);
                             block.offsets[r] = tap == kernelTaps ? onesStart : shiftedOffset(tap, w);
+                        }
+                        if (tall) {
+                            int at = chunk * chunkLength + tap0 * L;
+                            if (n == firstImage) {
+                                Arrays.fill(part, at, at + TALL * L, 0f);
+                            }
+                            for (int p = 0; p < plane; p += run) {
+                                for (int r = 0; r < TALL; r++) {
+                                    block.rows[r] = p / ow * rowStep + block.offsets[r];
+                                }
+                                VectorBlock.multiplyTall(run, shifted, block.rows, c, dOut, (n * plane + p) * L, L, block.tmp);
+                                VectorBlock.addBlock(part, at, NR, MR, NR, block.tmp, false);
+                            }
+                            continue;
                         }
                         for (int panel = 0; panel < panels; panel++) {
                             int at = chunk * chunkLength + tap0 * width + panel * NR;

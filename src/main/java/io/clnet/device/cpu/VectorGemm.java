@@ -34,11 +34,12 @@ final class VectorGemm implements CpuGemm {
     /** C with at most {@link #MC} rows and at least this many times as many columns is computed by {@link #transposed}. */
     private static final int WIDE = 4;
     private float[] transposedC = new float[0];
+    private static final int TRANSPOSE_ROWS = 16;
 
-    private static final ThreadLocal<float[][]> SCRATCH =
-            ThreadLocal.withInitial(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+    private static final PerThread<float[][]> SCRATCH =
+            new PerThread<>(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
     /** Per thread: where the rows of one register block of A start. */
-    private static final ThreadLocal<int[]> BLOCK_ROWS = ThreadLocal.withInitial(() -> new int[MR]);
+    private static final PerThread<int[]> BLOCK_ROWS = new PerThread<>(() -> new int[MR]);
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
@@ -96,11 +97,15 @@ final class VectorGemm implements CpuGemm {
         transposedC = VectorBlock.atLeast(transposedC, n * m);
         float[] t = transposedC;
         tiled(true, !transB, !transA, n, m, k, alpha, b, bOffset, ldb, a, aOffset, lda, 0f, t, 0, m);
-        Parallel.forRange(m, 8, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int row = cOffset + i * ldc;
+        // Sixteen rows of C at a time: each row of C^T is then read in runs of sixteen, not one float per cache line.
+        Parallel.forRange(VectorBlock.ceilDiv(m, TRANSPOSE_ROWS), 1, (from, to) -> {
+            for (int i0 = from * TRANSPOSE_ROWS; i0 < Math.min(m, to * TRANSPOSE_ROWS); i0 += TRANSPOSE_ROWS) {
+                int rows = Math.min(TRANSPOSE_ROWS, m - i0);
                 for (int j = 0; j < n; j++) {
-                    c[row + j] = beta == 0f ? t[j * m + i] : beta * c[row + j] + t[j * m + i];
+                    for (int i = i0; i < i0 + rows; i++) {
+                        int at = cOffset + i * ldc + j;
+                        c[at] = beta == 0f ? t[j * m + i] : beta * c[at] + t[j * m + i];
+                    }
                 }
             }
         });

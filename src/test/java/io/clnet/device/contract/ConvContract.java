@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The three convolution passes against im2col and GEMM done in double precision, with and without the patch
  * matrix kept between forward and weight gradient. The windows reach every path a backend may take: straight
  * from the image (32+ channels, a one-channel image, padding up to the kernel size minus one, channels across a register panel,
- * non-square kernels, more output rows than one pass of the weight gradient; few out-channels folded with
+ * non-square kernels, more output rows than one pass of the weight gradient; a one-channel image into out-channels
+ * that divide a vector, its pixels side by side in the lanes; one vector of out-channels by sixteen pixels or taps; few out-channels folded with
  * their neighbouring pixels, at stride 2, at stride (1, 2), and one out-channel folded 32 pixels wide) and the im2col fallbacks (one
  * input channel, few channels, stride 2, padding as wide as the kernel, a 1x1 kernel).
  */
@@ -44,7 +45,17 @@ interface ConvContract extends DeviceFixture {
                 // Weight gradient in chunks of images (11 is more than one chunk), strided in y or in x, 32+ out-channels.
                 new Case(Window2d.square(11, 5, 6, 8, 3, 1, 1), 32),
                 new Case(new Window2d(3, 17, 18, 5, 3, 2, 2, 1, 1, 0), 36),
-                new Case(new Window2d(2, 8, 19, 3, 2, 3, 1, 2, 0, 1), 33));
+                new Case(new Window2d(2, 8, 19, 3, 2, 3, 1, 2, 0, 1), 33),
+                // A one-channel image into out-channels that divide a vector: pixels side by side in the lanes
+                // (odd widths, padding 0 to kernel - 1, non-square kernels, chunks of images, 1 and 16 out-channels).
+                new Case(Window2d.square(9, 7, 5, 1, 3, 1, 1), 4),
+                new Case(new Window2d(1, 6, 9, 1, 2, 3, 1, 1, 0, 2), 2),
+                new Case(new Window2d(2, 5, 11, 1, 5, 3, 1, 1, 4, 0), 16),
+                new Case(Window2d.square(3, 4, 13, 1, 3, 1, 0), 1),
+                new Case(Window2d.square(1, 1, 1, 1, 1, 1, 0), 8),
+                // One vector of out-channels (16 on AVX-512): sixteen pixels or taps to a block, stride 1 or 2 in y.
+                new Case(Window2d.square(3, 9, 7, 5, 3, 1, 1), 16),
+                new Case(new Window2d(2, 9, 8, 3, 3, 3, 2, 1, 1, 1), 16));
     }
 
     /** The buffer a training step keeps between forward and weight gradient, or null when the device needs none. */
