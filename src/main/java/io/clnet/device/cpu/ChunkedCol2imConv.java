@@ -42,16 +42,6 @@ final class ChunkedCol2imConv implements CpuConv {
     }
 
     @Override
-    public void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
-        throw new UnsupportedOperationException("ChunkedCol2imConv runs backward-data only");
-    }
-
-    @Override
-    public void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
-        throw new UnsupportedOperationException("ChunkedCol2imConv runs backward-data only");
-    }
-
-    @Override
     public void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels) {
         int run = w.kernelW() * w.channels(), paddedRun = VectorBlock.roundUp(run, L);
         int width = VectorBlock.roundUp(w.kernelH() * paddedRun, NR);

@@ -9,12 +9,16 @@ interface CpuConv {
     /** Whether {@code pass} (a conv {@link OpKind}) on this window is faster here than im2col/col2im and GEMM. */
     boolean suits(OpKind pass, Window2d w, int outChannels);
 
-    /** {@code out = conv(image, weights) + bias}; {@code bias} null for none. */
-    void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels);
+    /**
+     * {@code out = conv(image, weights) + bias}; {@code bias} null for none. Like every pass, only called where
+     * {@link #suits} offers it; a class that never does keeps the default.
+     */
+    default void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
+        throw notOffered("forward");
+    }
 
-    /** Only called where {@link #suits} offers backward-data; a class that never does keeps this default. */
     default void backwardData(float[] dImage, float[] dOut, float[] weights, Window2d w, int outChannels) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run backward-data");
+        throw notOffered("backward-data");
     }
 
     /** Whether {@link #backwardWeights} sums the bias gradient in its pass over dOut; if not, it is given none ({@code BaseDevice} runs biasGrad). */
@@ -23,5 +27,11 @@ interface CpuConv {
     }
 
     /** {@code dWeights = dOut^T * im2col(image)}; {@code dBias} (null for none) = dOut summed over its rows. */
-    void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels);
+    default void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
+        throw notOffered("backward-weights");
+    }
+
+    private UnsupportedOperationException notOffered(String pass) {
+        return new UnsupportedOperationException(getClass().getSimpleName() + " does not run " + pass);
+    }
 }

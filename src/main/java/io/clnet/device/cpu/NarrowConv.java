@@ -73,7 +73,7 @@ final class NarrowConv implements CpuConv {
 
     /**
      * Out-channels that fill one vector (simple's second conv: 16) would fold just two pixels into a block, and
-     * a third of each window's run would meet zero weights: here a {@link VectorBlock#multiplyTall} block is
+     * a quarter of each window's run would meet zero weights: here a {@link VectorBlock#multiplyTall} block is
      * sixteen output pixels by the out-channels, and every multiply-add is a tap.
      */
     private void forwardTall(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {

@@ -51,7 +51,7 @@ final class OneChannelConv implements CpuConv {
     }
 
     /** Where an image's vectors and taps fall: see the class comment. */
-    private record Layout(int pixelsPerVector, int rowPixels, int vectors, int expandedLength, int[] shifts) {
+    private record Layout(int pixelsPerVector, int rowPixels, int expandedRows, int vectors, int[] shifts) {
 
         static Layout of(Window2d w, int outChannels) {
             int p = L / outChannels, kh = w.kernelH(), kw = w.kernelW();
@@ -63,8 +63,13 @@ final class OneChannelConv implements CpuConv {
                 }
             }
             // Padded rows, and one more: the dropped columns of the last output row read past the padded image.
-            int expandedLength = (w.height() + 2 * w.padH() + 1) * rowPixels * outChannels + L;
-            return new Layout(p, rowPixels, w.outHeight() * rowPixels / p, expandedLength, shifts);
+            int expandedRows = w.height() + 2 * w.padH() + 1;
+            return new Layout(p, rowPixels, expandedRows, w.outHeight() * rowPixels / p, shifts);
+        }
+
+        /** Floats of the expanded image, and L of slack for the last pixel's store. */
+        int expandedLength(int outChannels) {
+            return expandedRows * rowPixels * outChannels + L;
         }
     }
 
@@ -237,13 +242,12 @@ final class OneChannelConv implements CpuConv {
 
     /** Image {@code n} zero-padded, each pixel repeated over {@code outChannels} lanes, in this thread's scratch. */
     private static float[] expand(float[][] scratch, float[] image, int n, Window2d w, int outChannels, Layout lay) {
-        float[] e = scratch[0] = VectorBlock.atLeast(scratch[0], lay.expandedLength());
+        float[] e = scratch[0] = VectorBlock.atLeast(scratch[0], lay.expandedLength(outChannels));
         int h = w.height(), wd = w.width(), ph = w.padH(), pw = w.padW(), rowFloats = lay.rowPixels() * outChannels;
-        int rows = (lay.expandedLength() - L) / rowFloats;
         FloatVector zero = FloatVector.zero(S);
         // Pixel by pixel, left to right: each store writes L lanes, and the next pixel overwrites all but the
         // first outChannels of them (the last pixel of the image spills into the slack).
-        for (int iy = 0; iy < rows; iy++) {
+        for (int iy = 0; iy < lay.expandedRows(); iy++) {
             int y = iy - ph, rowStart = iy * rowFloats, ix = 0;
             if (y >= 0 && y < h) {
                 for (; ix < pw; ix++) {
