@@ -47,7 +47,7 @@ public final class CompareCommand {
         }
         int steps = args.intValue("steps", 60, 1), warmup = args.intValue("warmup", 5, 0), batch = args.intValue("batch", 128, 1);
         long seed = args.intValue("seed", 1, 0);
-        int settleSeconds = args.intValue("settle", 2, 0);
+        int settleSeconds = args.intValue("settle", 5, 0);
         boolean profile = args.has("profile");
         Path outDir = Path.of(args.get("out", "runs/compare"));
         Datasets.TrainTest data = Datasets.load("mnist", args.has("data") ? Path.of(args.get("data")) : null, out::println);
@@ -144,6 +144,7 @@ public final class CompareCommand {
         row.put("mfu", round(r.achievedGflops() / peak, 4));
         row.put("loss_rel_diff", ref == null ? null : SpeedRun.lossDifference(r, ref));
         row.put("param_rel_diff", ref == null ? null : SpeedRun.parameterDifference(r, ref));
+        row.put("param_rel_diff_worst_tensor", ref == null ? null : SpeedRun.worstTensorDifference(r, ref));
         double firstStep = ref == null ? Double.NaN : SpeedRun.firstStepDifference(r, ref);
         row.put("first_step_rel_diff", Double.isNaN(firstStep) ? null : firstStep);
         row.put("reference", ref == null ? null : ref.device());

@@ -109,8 +109,8 @@ public final class SpeedRun {
     }
 
     /**
-     * Trains a throwaway copy of the model on this device for about {@code seconds} (at least one step, at
-     * most one pass over {@code data}) and releases it: the JIT compiles the CPU kernels, OpenCL builds its
+     * Trains a throwaway copy of the model on this device for about {@code seconds} (at least one step, as
+     * many passes over {@code data} as fit) and releases it: the JIT compiles the CPU kernels, OpenCL builds its
      * programs and the buffer pool fills, so that a following {@link #run} measures steady-state steps. The
      * run itself still starts from the seed's weights and batches. Returns the steps trained.
      */
@@ -121,12 +121,16 @@ public final class SpeedRun {
         List<Tensor> params = model.parameters();
         int steps = 0, available = data.size() / batch;
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        try (BatchLoader batches = new BatchLoader(data, batch, true, seed)) {
-            while (steps < available && (steps == 0 || System.nanoTime() < end)) {
-                trainer.step(batches.next(), Trainer.inputShape(batch, data), params, (loss, logits, labels) -> {
-                });
-                device.finish();
-                steps++;
+        try {
+            for (int pass = 0; steps == 0 || System.nanoTime() < end; pass++) {
+                try (BatchLoader batches = new BatchLoader(data, batch, true, seed + pass)) {
+                    for (int i = 0; i < available && (steps == 0 || System.nanoTime() < end); i++) {
+                        trainer.step(batches.next(), Trainer.inputShape(batch, data), params, (loss, logits, labels) -> {
+                        });
+                        device.finish();
+                        steps++;
+                    }
+                }
             }
         } finally {
             optimizer.release();
@@ -168,7 +172,7 @@ public final class SpeedRun {
         if (run.firstStepParameters().isEmpty() || reference.firstStepParameters().isEmpty()) {
             return Double.NaN;
         }
-        return Math.max(lossDifference(run, reference, 1), parameterDifference(run.firstStepParameters(), reference.firstStepParameters()));
+        return Math.max(lossDifference(run, reference, 1), worstTensorDifference(run.firstStepParameters(), reference.firstStepParameters()));
     }
 
     private static double lossDifference(Result run, Result reference, int steps) {
@@ -180,12 +184,31 @@ public final class SpeedRun {
         return worst;
     }
 
-    /** {@code max over parameter tensors of max|p - reference p| / max|reference p|}. */
+    /**
+     * {@code max|p - reference p| / max|reference p|}, both maxima over every parameter of the model: how far
+     * the run's weights are from the reference's, on the scale of the model's weights.
+     */
     public static double parameterDifference(Result run, Result reference) {
-        return parameterDifference(run.parameters(), reference.parameters());
+        double diff = 0, scale = 1e-12;
+        for (int t = 0; t < run.parameters().size(); t++) {
+            float[] p = run.parameters().get(t), ref = reference.parameters().get(t);
+            for (int i = 0; i < p.length; i++) {
+                diff = Math.max(diff, Math.abs(p[i] - ref[i]));
+                scale = Math.max(scale, Math.abs(ref[i]));
+            }
+        }
+        return diff / scale;
     }
 
-    private static double parameterDifference(List<float[]> run, List<float[]> reference) {
+    /**
+     * {@code max over parameter tensors of max|p - reference p| / max|reference p|}: stricter than
+     * {@link #parameterDifference} for a tensor whose values stay small, such as a bias that starts at zero.
+     */
+    public static double worstTensorDifference(Result run, Result reference) {
+        return worstTensorDifference(run.parameters(), reference.parameters());
+    }
+
+    private static double worstTensorDifference(List<float[]> run, List<float[]> reference) {
         double worst = 0;
         for (int t = 0; t < run.size(); t++) {
             float[] p = run.get(t), ref = reference.get(t);

@@ -78,12 +78,27 @@ class SpeedRunTest {
         assertEquals(0, SpeedRun.parameterDifference(a, b));
     }
 
+    /** A bias that stays near zero: on the model's scale it moved little, on its own scale a lot. */
+    @Test
+    void parameterDifferenceIsOnTheModelsScaleAndWorstTensorOnEachTensorsOwn() {
+        SpeedRun.Result ref = withParameters(new float[] {1f, -0.5f}, new float[] {0.001f, 0f});
+        SpeedRun.Result run = withParameters(new float[] {1f, -0.5001f}, new float[] {0.00101f, 0f});
+        assertEquals(1e-4, SpeedRun.parameterDifference(run, ref), 1e-7);
+        assertEquals(1e-2, SpeedRun.worstTensorDifference(run, ref), 1e-5);
+    }
+
+    private static SpeedRun.Result withParameters(float[]... tensors) {
+        return new SpeedRun.Result("cpu", "simple", 1, 0, 1, 1.0, 1.0, new float[] {1f}, java.util.List.of(), java.util.List.of(tensors),
+                null, 0, 0, 0);
+    }
+
     @Test
     void openClAgreesWithCpu() {
         SpeedRun.Result ref = run(cpu, "simple", false), cl = run(OpenClTestDevice.get(), "simple", false);
         assertTrue(ref.losses()[7] < ref.losses()[0], "the loss goes down: " + java.util.Arrays.toString(ref.losses()));
         assertTrue(SpeedRun.lossDifference(cl, ref) < 1e-4, "loss difference " + SpeedRun.lossDifference(cl, ref));
         assertTrue(SpeedRun.parameterDifference(cl, ref) < 1e-3, "parameter difference " + SpeedRun.parameterDifference(cl, ref));
+        assertTrue(SpeedRun.worstTensorDifference(cl, ref) < 1e-3, "worst tensor's difference " + SpeedRun.worstTensorDifference(cl, ref));
         assertTrue(SpeedRun.firstStepDifference(cl, ref) < 1e-5, "first step difference " + SpeedRun.firstStepDifference(cl, ref));
         assertTrue(SpeedRun.firstStepDifference(cl, ref) > 0, "the backends' GEMMs sum in different orders, so some bits differ");
     }

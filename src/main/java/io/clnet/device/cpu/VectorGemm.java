@@ -35,6 +35,8 @@ final class VectorGemm implements CpuGemm {
     private static final int WIDE = 4;
     private float[] transposedC = new float[0];
     private static final int TRANSPOSE_ROWS = 16;
+    private static final int TALL = VectorBlock.TALL;
+    private float[] narrowB = new float[0];
 
     private static final PerThread<float[][]> SCRATCH =
             new PerThread<>(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
@@ -44,9 +46,14 @@ final class VectorGemm implements CpuGemm {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+        int aRow = transA ? 1 : lda, aK = transA ? lda : 1, bK = transB ? 1 : ldb, bCol = transB ? ldb : 1;
         if ((long) m * n <= SPLIT_K_MAX_MN && k >= 2 * SPLIT_K) {
             splitK(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else if (m <= MC && n >= WIDE * m) {
+        } else if (n <= L) {
+            narrow(m, n, k, alpha, a, aOffset, aRow, aK, b, bOffset, bK, bCol, beta, c, cOffset, ldc, false);
+        } else if (m <= L) {
+            narrow(n, m, k, alpha, b, bOffset, bCol, bK, a, aOffset, aK, aRow, beta, c, cOffset, ldc, true);
+        } else if (m <= MC && n >= WIDE * m && k > m) {
             transposed(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
             tiled(true, transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
@@ -105,6 +112,45 @@ final class VectorGemm implements CpuGemm {
                     for (int i = i0; i < i0 + rows; i++) {
                         int at = cOffset + i * ldc + j;
                         c[at] = beta == 0f ? t[j * m + i] : beta * c[at] + t[j * m + i];
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * A C at most one vector wide (a dense layer's ten classes; its weight gradient, transposed): an
+     * {@code MR x NR} block would leave most of its columns empty. B is packed once into {@code k} rows of
+     * {@code L} lanes, zero past {@code n}, and each {@link VectorBlock#TALL}-row block of C is one
+     * {@link VectorBlock#multiplyTall} over all of k, reading A where it lies:
+     * {@code A(i, p) = a[aOffset + i * aRow + p * aK]}, {@code B(p, j) = b[bOffset + p * bK + j * bCol]}.
+     * With {@code storeTransposed} the product is C^T, and row i of it is stored down column i of C.
+     */
+    private void narrow(int m, int n, int k, float alpha, float[] a, int aOffset, int aRow, int aK, float[] b, int bOffset,
+                        int bK, int bCol, float beta, float[] c, int cOffset, int ldc, boolean storeTransposed) {
+        narrowB = VectorBlock.atLeast(narrowB, k * L);
+        float[] bp = narrowB;
+        if (n < L) {
+            Arrays.fill(bp, 0, k * L, 0f);
+        }
+        for (int j = 0; j < n; j++) { // a column of B at a time: B^T's rows (a dense layer's weights) are read in order
+            for (int p = 0, from = bOffset + j * bCol; p < k; p++) {
+                bp[p * L + j] = b[from + p * bK];
+            }
+        }
+        Parallel.forRange(VectorBlock.ceilDiv(m, TALL), 1, (from, to) -> {
+            VectorBlock.Workspace ws = VectorBlock.workspace();
+            for (int i0 = from * TALL; i0 < Math.min(m, to * TALL); i0 += TALL) {
+                int rows = Math.min(TALL, m - i0);
+                for (int r = 0; r < TALL; r++) {
+                    ws.rows[r] = aOffset + (i0 + Math.min(r, rows - 1)) * aRow; // past m: repeat the last row, not stored
+                }
+                VectorBlock.multiplyTall(k, a, ws.rows, aK, bp, 0, L, ws.tmp);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < n; j++) {
+                        int at = storeTransposed ? cOffset + j * ldc + i0 + r : cOffset + (i0 + r) * ldc + j;
+                        float v = alpha * ws.tmp[r * L + j];
+                        c[at] = beta == 0f ? v : beta * c[at] + v;
                     }
                 }
             }

@@ -27,7 +27,7 @@ interface GemmContract extends DeviceFixture {
         }
     }
 
-    /** Crosses every blocking edge of the vector kernel (8-row, 32-column, 256-deep panels, tiles of 128 x 256) and its special cases. */
+    /** Crosses every blocking edge of the vector kernel (8-row, 32-column, 256-deep panels, tiles of 128 x 256, 16-row narrow blocks) and its special cases. */
     @Test
     default void gemmMatchesReferenceAcrossBlockEdges() {
         Random rnd = new Random(2);
@@ -38,6 +38,11 @@ interface GemmContract extends DeviceFixture {
         // Few rows and many columns (a dense layer's batch x weights; the CPU backend computes C^T and transposes it)
         checkGemm(rnd, 128, 530, 300, false, true, 1f, 0f, false);
         checkGemm(rnd, 100, 450, 260, true, false, -0.5f, 0.5f, false);
+        // C at most one vector wide (a dense layer's classes), over a ragged last block of 16 rows; and its transpose
+        checkGemm(rnd, 35, 10, 300, false, true, 0.5f, 0.5f, false);
+        checkGemm(rnd, 35, 16, 70, true, false, 1f, 0f, false);
+        checkGemm(rnd, 10, 530, 129, true, false, 1f, 0f, false);
+        checkGemm(rnd, 13, 47, 66, false, true, -1f, 1f, false);
     }
 
     /** Integer-valued inputs make every product and sum exact: any dropped or doubled term shows. */
