@@ -18,7 +18,7 @@ import java.util.Arrays;
  * padded to whole vectors with zero weights, so that adding it back is whole-vector adds: the padding lands,
  * as zeros, on the next pixels of the same image. Simple's 3 x 24 floats become 3 x 32, exactly the three
  * panels the GEMM computes anyway. Runs cut by the image's edge, or whose padding would pass the image's end,
- * are added float by float.
+ * add only their taps inside the image: whole vectors, then float by float.
  *
  * <p>It takes backward-data wherever {@link VectorConv} does not (few channels, strides, wide padding), except
  * for a 1x1 window, whose patch gradient is dImage itself: one GEMM.
@@ -115,7 +115,12 @@ final class ChunkedCol2imConv implements CpuConv {
                                     FloatVector.fromArray(S, dImage, dst + t).add(FloatVector.fromArray(S, cols, src + t)).intoArray(dImage, dst + t);
                                 }
                             } else {
-                                for (int t = lo * ch; t < hi * ch; t++) {
+                                // Only the taps inside the image: whole vectors of them, then what is left over.
+                                int t = lo * ch, end = hi * ch;
+                                for (; t + L <= end; t += L) {
+                                    FloatVector.fromArray(S, dImage, dst + t).add(FloatVector.fromArray(S, cols, src + t)).intoArray(dImage, dst + t);
+                                }
+                                for (; t < end; t++) {
                                     dImage[dst + t] += cols[src + t];
                                 }
                             }

@@ -22,7 +22,6 @@ final class VectorLoops implements CpuLoops {
     private static final int HALF = L / 2;
     private static final VectorShuffle<Float> SWAP_HALVES = VectorShuffle.fromOp(S, i -> (i + HALF) % L);
     private static final VectorShuffle<Float> LOW_TWICE = VectorShuffle.fromOp(S, i -> i % HALF);
-    private static final VectorShuffle<Float> HIGH_TWICE = VectorShuffle.fromOp(S, i -> HALF + i % HALF);
     private static final VectorShuffle<Integer> SWAP_HALVES_INT = VectorShuffle.fromOp(I, i -> (i + HALF) % L);
     private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(S, ((1L << L) - 1) & ~((1L << HALF) - 1));
     /** All ones in the low half's lanes. */
@@ -107,17 +106,17 @@ final class VectorLoops implements CpuLoops {
         CpuWindowOps.forEachTiledRow(w, (top, bottom, o, from, to) -> {
             int ox = from;
             if (ch == HALF) {
-                for (; ox + 1 < to; ox += 2) {
-                    FloatVector g = FloatVector.fromArray(S, dOut, o + ox * ch);
-                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
-                    halfWindowBackward(dIn, in, t, b, g.rearrange(LOW_TWICE));
-                    halfWindowBackward(dIn, in, t + L, b + L, g.rearrange(HIGH_TWICE));
+                // The second window's gradient is read from HALF floats on, so a pair needs L + HALF floats of dOut.
+                for (; ox + 1 < to && o + ox * ch + HALF + L <= dOut.length; ox += 2) {
+                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch, g = o + ox * ch;
+                    halfWindowBackward(dIn, in, t, b, dOut, g);
+                    halfWindowBackward(dIn, in, t + L, b + L, dOut, g + HALF);
                 }
             } else {
                 for (; ox < to; ox++) {
                     int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
                     for (int c = 0; c < ch; c += L) {
-                        windowBackward(dIn, in, t + c, t + ch + c, b + c, b + ch + c, FloatVector.fromArray(S, dOut, o + ox * ch + c));
+                        windowBackward(dIn, in, t + c, t + ch + c, b + c, b + ch + c, dOut, o + ox * ch + c);
                     }
                 }
             }
@@ -127,11 +126,16 @@ final class VectorLoops implements CpuLoops {
         });
     }
 
-    /** L channels of one window: taps at i00, i01 (top row) and i10, i11, gradient g. */
-    private static void windowBackward(float[] dIn, float[] in, int i00, int i01, int i10, int i11, FloatVector g) {
+    /**
+     * L channels of one window: taps at i00, i01 (top row) and i10, i11, gradient at {@code dOut[g]}. Vectors
+     * never cross a call here: a vector argument of a method C2 does not inline is boxed on every call
+     * (this one's made a GB of garbage a minute when it took the gradient as a vector).
+     */
+    private static void windowBackward(float[] dIn, float[] in, int i00, int i01, int i10, int i11, float[] dOut, int g) {
         FloatVector a = FloatVector.fromArray(S, in, i00), b = FloatVector.fromArray(S, in, i01);
         FloatVector d = FloatVector.fromArray(S, in, i10), e = FloatVector.fromArray(S, in, i11);
-        IntVector m = a.max(b).max(d.max(e)).reinterpretAsInts(), gi = g.reinterpretAsInts(), zero = IntVector.zero(I);
+        IntVector m = a.max(b).max(d.max(e)).reinterpretAsInts(), zero = IntVector.zero(I);
+        IntVector gi = FloatVector.fromArray(S, dOut, g).reinterpretAsInts();
         VectorMask<Integer> takeA = a.reinterpretAsInts().eq(m);
         VectorMask<Integer> taken = takeA, takeB = b.reinterpretAsInts().eq(m).andNot(taken);
         taken = taken.or(takeB);
@@ -145,9 +149,10 @@ final class VectorLoops implements CpuLoops {
 
     /**
      * One window of {@link #HALF} channels: {@code top} holds taps (0,0) and (0,1) in its low and high half,
-     * {@code bottom} taps (1,0) and (1,1); {@code g} is the window's gradient in both halves.
+     * {@code bottom} taps (1,0) and (1,1); the window's gradient is the {@code HALF} floats at {@code dOut[g]},
+     * loaded as a whole vector (so {@code g + L} must be inside dOut) and copied into both halves.
      */
-    private static void halfWindowBackward(float[] dIn, float[] in, int top, int bottom, FloatVector g) {
+    private static void halfWindowBackward(float[] dIn, float[] in, int top, int bottom, float[] dOut, int g) {
         FloatVector upper = FloatVector.fromArray(S, in, top), lower = FloatVector.fromArray(S, in, bottom);
         FloatVector rowMax = upper.max(lower);
         IntVector m = rowMax.max(rowMax.rearrange(SWAP_HALVES)).reinterpretAsInts(), zero = IntVector.zero(I);
@@ -159,7 +164,7 @@ final class VectorLoops implements CpuLoops {
         IntVector upperTaken = equalUpper.or(upperPartner);
         // (1,0) when it equals and no upper tap did; (1,1) when neither upper tap nor (1,0) did, as the scalar code.
         IntVector takeLower = upperTaken.not().and(equalLower.and(LOW_ONES).or(lowerPartner.not().and(LOW_ONES.not())));
-        IntVector gi = g.reinterpretAsInts();
+        IntVector gi = FloatVector.fromArray(S, dOut, g).rearrange(LOW_TWICE).reinterpretAsInts();
         gi.and(takeUpper).reinterpretAsFloats().intoArray(dIn, top);
         gi.and(takeLower).reinterpretAsFloats().intoArray(dIn, bottom);
     }
