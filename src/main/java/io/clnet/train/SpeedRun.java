@@ -191,11 +191,9 @@ public final class SpeedRun {
     public static double parameterDifference(Result run, Result reference) {
         double diff = 0, scale = 1e-12;
         for (int t = 0; t < run.parameters().size(); t++) {
-            float[] p = run.parameters().get(t), ref = reference.parameters().get(t);
-            for (int i = 0; i < p.length; i++) {
-                diff = Math.max(diff, Math.abs(p[i] - ref[i]));
-                scale = Math.max(scale, Math.abs(ref[i]));
-            }
+            double[] m = maxima(run.parameters().get(t), reference.parameters().get(t));
+            diff = Math.max(diff, m[0]);
+            scale = Math.max(scale, m[1]);
         }
         return diff / scale;
     }
@@ -211,14 +209,19 @@ public final class SpeedRun {
     private static double worstTensorDifference(List<float[]> run, List<float[]> reference) {
         double worst = 0;
         for (int t = 0; t < run.size(); t++) {
-            float[] p = run.get(t), ref = reference.get(t);
-            double diff = 0, scale = 1e-12;
-            for (int i = 0; i < p.length; i++) {
-                diff = Math.max(diff, Math.abs(p[i] - ref[i]));
-                scale = Math.max(scale, Math.abs(ref[i]));
-            }
-            worst = Math.max(worst, diff / scale);
+            double[] m = maxima(run.get(t), reference.get(t));
+            worst = Math.max(worst, m[0] / Math.max(m[1], 1e-12));
         }
         return worst;
+    }
+
+    /** {@code {max|p - reference p|, max|reference p|}} over one tensor. */
+    private static double[] maxima(float[] p, float[] reference) {
+        double diff = 0, scale = 0;
+        for (int i = 0; i < p.length; i++) {
+            diff = Math.max(diff, Math.abs(p[i] - reference[i]));
+            scale = Math.max(scale, Math.abs(reference[i]));
+        }
+        return new double[] {diff, scale};
     }
 }

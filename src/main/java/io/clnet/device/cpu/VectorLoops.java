@@ -129,7 +129,8 @@ final class VectorLoops implements CpuLoops {
     /**
      * L channels of one window: taps at i00, i01 (top row) and i10, i11, gradient at {@code dOut[g]}. Vectors
      * never cross a call here: a vector argument of a method C2 does not inline is boxed on every call
-     * (this one's made a GB of garbage a minute when it took the gradient as a vector).
+     * (taking the gradient as a vector, this call made about 0.5 GB of garbage over 8 timed runs of 65 simple
+     * steps, by JFR's allocation samples).
      */
     private static void windowBackward(float[] dIn, float[] in, int i00, int i01, int i10, int i11, float[] dOut, int g) {
         FloatVector a = FloatVector.fromArray(S, in, i00), b = FloatVector.fromArray(S, in, i01);
