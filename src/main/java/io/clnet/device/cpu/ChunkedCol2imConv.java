@@ -20,8 +20,8 @@ import java.util.Arrays;
  * panels the GEMM computes anyway. Runs cut by the image's edge, or whose padding would pass the image's end,
  * add only their taps inside the image: whole vectors, then float by float.
  *
- * <p>It takes backward-data wherever {@link VectorConv} does not (few channels, strides, wide padding), except
- * for a 1x1 window, whose patch gradient is dImage itself: one GEMM.
+ * <p>It takes backward-data wherever {@link VectorConv} and {@link PairedBackwardData} do not (few channels,
+ * strides, wide padding), except for a 1x1 window, whose patch gradient is dImage itself: one GEMM.
  * Each image's sums are made by one thread in a fixed order: results do not depend on the core count.
  */
 final class ChunkedCol2imConv implements CpuConv {

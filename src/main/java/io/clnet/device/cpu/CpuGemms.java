@@ -33,15 +33,17 @@ final class CpuGemms {
 
     /**
      * The Vector API convolutions in the order a pass is offered to them ({@link OneChannelConv} for a one-channel
-     * image into few out-channels, {@link NarrowConv} for few channels or short kernel rows, then {@link VectorConv}, and {@link ChunkedCol2imConv}
-     * for the backward-data VectorConv leaves), or none without the incubator module (convolutions then run as
+     * image into few out-channels, {@link NarrowConv} for few channels or short kernel rows, then {@link VectorConv},
+     * {@link PairedBackwardData} for the backward-data of pixels that fill half a vector, and {@link ChunkedCol2imConv}
+     * for the backward-data the others leave), or none without the incubator module (convolutions then run as
      * im2col + GEMM).
      */
     static List<CpuConv> vectorConvs() {
         CpuConv wide = load("VectorConv", CpuConv.class), narrow = load("NarrowConv", CpuConv.class);
         CpuConv oneChannel = load("OneChannelConv", CpuConv.class), chunked = load("ChunkedCol2imConv", CpuConv.class);
-        return wide == null || narrow == null || oneChannel == null || chunked == null ? List.of()
-                : List.of(oneChannel, narrow, wide, chunked);
+        CpuConv paired = load("PairedBackwardData", CpuConv.class);
+        return wide == null || narrow == null || oneChannel == null || chunked == null || paired == null ? List.of()
+                : List.of(oneChannel, narrow, wide, paired, chunked);
     }
 
     /** The Vector API ReLU and pooling loops, or null (they then run as scalar loops). */

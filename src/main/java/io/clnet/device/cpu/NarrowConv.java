@@ -21,7 +21,7 @@ import io.clnet.device.Window2d;
  *       {@code x - j * sw} of pixel j, and zero where that is outside the kernel. The group's P outputs are
  *       {@code P * outChannels} consecutive floats of out.</li>
  * </ul>
- * Backward-data is {@link ChunkedCol2imConv}'s: as a forward of dOut with the kernel turned (as {@link VectorConv}
+ * Backward-data is {@link PairedBackwardData}'s or {@link ChunkedCol2imConv}'s: as a forward of dOut with the kernel turned (as {@link VectorConv}
  * does it) it folds 4 pixels of 8 channels, half the block is zeros, and the stacked dOut is large; simple's
  * conv2 ran at 33-37 GFLOP/s that way against 40-44 through im2col, so {@link #suits} does not offer it.
  * Out-channels that fill one vector take their weight gradient from {@link VectorConv}'s tall blocks.

@@ -55,7 +55,15 @@ interface ConvContract extends DeviceFixture {
                 new Case(Window2d.square(1, 1, 1, 1, 1, 1, 0), 8),
                 // One vector of out-channels (16 on AVX-512): sixteen pixels or taps to a block, stride 1 or 2 in y.
                 new Case(Window2d.square(3, 9, 7, 5, 3, 1, 1), 16),
-                new Case(new Window2d(2, 9, 8, 3, 3, 3, 2, 1, 1, 1), 16));
+                new Case(new Window2d(2, 9, 8, 3, 3, 3, 2, 1, 1, 1), 16),
+                // Pixels of half a vector (8 channels on AVX-512, 4 on AVX2) under an even number of out-channels,
+                // 3 wide, stride 1: backward-data by pairs of out-channels, rows in blocks of 8 pixels (simple's 14x14,
+                // an odd width, a width under 8 and one of exactly 16, padding 0 to 2, a 5-high kernel, batch 1).
+                new Case(Window2d.square(1, 14, 14, 8, 3, 1, 1), 16),
+                new Case(new Window2d(2, 5, 13, 8, 5, 3, 1, 1, 2, 1), 6),
+                new Case(new Window2d(3, 6, 5, 8, 3, 3, 1, 1, 0, 0), 2),
+                new Case(new Window2d(1, 4, 16, 8, 3, 3, 1, 1, 2, 2), 4),
+                new Case(Window2d.square(2, 6, 9, 4, 3, 1, 1), 8));
     }
 
     /** The buffer a training step keeps between forward and weight gradient, or null when the device needs none. */
