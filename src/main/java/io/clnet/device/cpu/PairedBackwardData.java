@@ -146,7 +146,7 @@ final class PairedBackwardData implements CpuConv {
 
     /**
      * The sums of the 8 pixels of a block from {@code base} in paired dOut into {@code sums}, a vector per pixel
-     * with the sum in both halves. Paired column c of a kernel row meets tap kx for output pixel {@code c - 2 + kx}.
+     * (its halves still to be added). Paired column c of a kernel row meets tap kx for output pixel {@code c - 2 + kx}.
      * One loop over (kernel row, pair), {@code offsets} giving each one's first paired vector: C2 on JDK 17 boxed
      * the accumulators when they were carried through nested loops.
      */
@@ -191,18 +191,25 @@ final class PairedBackwardData implements CpuConv {
             d = FloatVector.fromArray(S, paired, at + 9 * L);
             a7 = d.fma(w0, a7);
         }
-        a0.add(a0.rearrange(SWAP_HALVES)).intoArray(sums, 0);
-        a1.add(a1.rearrange(SWAP_HALVES)).intoArray(sums, L);
-        a2.add(a2.rearrange(SWAP_HALVES)).intoArray(sums, 2 * L);
-        a3.add(a3.rearrange(SWAP_HALVES)).intoArray(sums, 3 * L);
-        a4.add(a4.rearrange(SWAP_HALVES)).intoArray(sums, 4 * L);
-        a5.add(a5.rearrange(SWAP_HALVES)).intoArray(sums, 5 * L);
-        a6.add(a6.rearrange(SWAP_HALVES)).intoArray(sums, 6 * L);
-        a7.add(a7.rearrange(SWAP_HALVES)).intoArray(sums, 7 * L);
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, L);
+        a2.intoArray(sums, 2 * L);
+        a3.intoArray(sums, 3 * L);
+        a4.intoArray(sums, 4 * L);
+        a5.intoArray(sums, 5 * L);
+        a6.intoArray(sums, 6 * L);
+        a7.intoArray(sums, 7 * L);
     }
 
-    /** The first {@code valid} pixels' sums to dImage from {@code at}: two pixels per store, a last odd one by copy. */
+    /**
+     * The first {@code valid} pixels' sums to dImage from {@code at}: each vector's halves added, then two pixels
+     * per store, a last odd one by copy.
+     */
     private static void store(float[] dImage, int at, int valid, float[] sums) {
+        for (int p = 0; p < valid; p++) {
+            FloatVector v = FloatVector.fromArray(S, sums, p * L);
+            v.add(v.rearrange(SWAP_HALVES)).intoArray(sums, p * L);
+        }
         int p = 0;
         for (; p + 2 <= valid; p += 2) {
             FloatVector.fromArray(S, sums, p * L).blend(FloatVector.fromArray(S, sums, (p + 1) * L), HIGH_HALF)
