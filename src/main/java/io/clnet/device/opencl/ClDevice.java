@@ -180,8 +180,9 @@ public final class ClDevice extends BaseDevice<cl_mem> {
     }
 
     /**
-     * Loads CLBlast and runs each transpose at a small and a large size once: CLBlast compiles a kernel per
-     * routine and size class on first use, and that must not land inside a timed step.
+     * Loads CLBlast and runs each transpose at a small and a large size once, square and tall (the two ways
+     * {@link ClBlas#gemm} calls CLBlast): CLBlast compiles a kernel per routine and size class on first use,
+     * and that must not land inside a timed step.
      */
     private void ensureClBlast() {
         if (clBlastReady) {
@@ -194,8 +195,10 @@ public final class ClDevice extends BaseDevice<cl_mem> {
                 try (Buffer a = allocate(size * size); Buffer b = allocate(size * size); Buffer c = allocate(size * size)) {
                     fill(a, 1f, size * size);
                     fill(b, 1f, size * size);
-                    for (int t = 0; t < 4; t++) {
-                        gemm((t & 1) != 0, (t & 2) != 0, size, size, size, 1f, a, 0, size, b, 0, size, 0f, c, 0, size);
+                    for (int t = 0; t < 8; t++) {
+                        boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                        int m = size, n = (t & 4) != 0 ? size / 2 : size, k = n;
+                        gemm(transA, transB, m, n, k, 1f, a, 0, transA ? m : k, b, 0, transB ? k : n, 0f, c, 0, n);
                     }
                     finish();
                 }
