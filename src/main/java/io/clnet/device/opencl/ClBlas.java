@@ -12,7 +12,8 @@ import static org.jocl.blast.CLBlastTranspose.CLBlastTransposeYes;
 
 /**
  * GEMM through CLBlast. CLBlast 1.5.2 is not thread-safe, so every call in the process goes through one lock.
- * CLBlast compiles its kernels on first use (seconds on PoCL); {@link #warmUp} does that before anything is timed.
+ * CLBlast compiles its kernels on first use (seconds on PoCL); {@link ClDevice} warms it up (for training, when it
+ * opens), so that this never lands inside a timed step.
  */
 final class ClBlas {
     private static final Object LOCK = new Object();
@@ -35,13 +36,14 @@ final class ClBlas {
      * Row-major {@code C = alpha op(A) op(B) + beta C}, as {@code batch} GEMMs {@code strideA/B/C} apart when batch > 1.
      *
      * <p>Which way round CLBlast is asked is chosen by shape. Row-major C (m x n) is, in the same memory, the
-     * column-major product {@code C^T = op(B)^T op(A)^T}. CLBlast's indirect GEMM keeps C column-major
-     * internally, so a row-major call also copies C through a transposed temporary; the column-major call
-     * does not. On PoCL (untuned parameters) the column-major call ran the tall conv shapes far faster
-     * (M=25088,K=64,N=800: 96 against 146 ms; M=25088,K=800,N=64 with B transposed: 137 against 181 ms) and
-     * the wide ones slower (M=64,K=800,N=25088 with A transposed: 137 against 101 ms; M=128,K=3136,N=1024:
-     * 86 against 58 ms), so it is used when m > n: CLBlast then tiles the short side as
-     * its M. The choice depends only on the shape, so results repeat run to run.
+     * column-major product {@code C^T = op(B)^T op(A)^T}. Both calls copy A and B alike, but the kernel of
+     * CLBlast's indirect GEMM (its default variant) writes C column-major, so a row-major call also runs C
+     * through a transposed temporary and the column-major call does not. On PoCL (untuned parameters) the
+     * column-major call ran the tall conv shapes far faster (M=25088,K=64,N=800: 96 against 146 ms;
+     * M=25088,K=800,N=64 with B transposed: 137 against 181 ms) and the wide ones slower (M=64,K=800,N=25088
+     * with A transposed: 137 against 101 ms; M=128,K=3136,N=1024: 86 against 58 ms), so it is used when
+     * m > n, where CLBlast then tiles the short side as its M. The choice depends only on the shape, so
+     * results repeat run to run.
      */
     static void gemm(cl_command_queue queue, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      cl_mem a, int aOffset, int lda, int strideA, cl_mem b, int bOffset, int ldb, int strideB,
