@@ -269,6 +269,37 @@ public abstract class BaseDevice<M> implements Device {
     }
 
     @Override
+    public final void convBackwardWeightsThroughMaxPool(Buffer dWeights, Buffer dBias, Buffer dPooled, Buffer convOut, Window2d pool,
+                                                        Buffer image, Buffer patches, Window2d w, int outChannels) {
+        String op = "convBackwardWeightsThroughMaxPool " + w + " from " + outChannels + " channels, pooled " + pool;
+        checkPositive(op, outChannels);
+        if (pool.batch() != w.batch() || pool.height() != w.outHeight() || pool.width() != w.outWidth() || pool.channels() != outChannels) {
+            throw new IllegalArgumentException(op + ": the pool reads [" + pool.batch() + "," + pool.height() + "," + pool.width() + ","
+                    + pool.channels() + "] but the convolution writes [" + w.batch() + "," + w.outHeight() + "," + w.outWidth() + ","
+                    + outChannels + "]");
+        }
+        pool.requirePoolable();
+        if (patches == null && convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
+                && routesMaxPoolGradient(pool, w, outChannels)) {
+            M dm = mem(op, "dWeights", dWeights, 0, (long) outChannels * w.patchCols());
+            M bm = dBias == null ? null : mem(op, "dBias", dBias, 0, outChannels);
+            M pm = mem(op, "dPooled", dPooled, 0, pool.outputLength());
+            M cm = mem(op, "convOut", convOut, 0, pool.inputLength());
+            M im = mem(op, "image", image, 0, w.inputLength());
+            try (Profiler.Scope phase = profiler.scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
+                long started = begin(OpKind.CONV_BACKWARD_WEIGHTS);
+                runConvBackwardWeightsThroughMaxPool(dm, bm, pm, cm, pool, im, w, outChannels);
+                end(started);
+            }
+            return;
+        }
+        try (Buffer dOut = allocate(pool.inputLength())) {
+            maxPoolBackward(dOut, dPooled, convOut, pool);
+            convBackwardWeights(dWeights, dBias, dOut, image, patches, w, outChannels);
+        }
+    }
+
+    @Override
     public final void maxPoolForward(Buffer out, Buffer in, Window2d w) {
         String op = "maxPoolForward " + w;
         w.requirePoolable();
@@ -633,6 +664,20 @@ public abstract class BaseDevice<M> implements Device {
     /** {@code dBias} is null for none, and never given unless {@link #sumsBiasGradientFromImage}. */
     protected void runConvBackwardWeights(M dWeights, M dBias, M dOut, M image, Window2d w, int outChannels) {
         throw new UnsupportedOperationException("convBackwardWeights from the image on " + info().id());
+    }
+
+    /**
+     * Whether {@link #runConvBackwardWeightsThroughMaxPool} runs this weight gradient, pooled by {@code pool}; asked
+     * only where {@link #convolvesFromImage} runs the weight gradient. The default is never: the two ops run.
+     */
+    protected boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
+        return false;
+    }
+
+    /** The fused {@link #convBackwardWeightsThroughMaxPool}; {@code dBias} is null for none (the hook sums it itself). */
+    protected void runConvBackwardWeightsThroughMaxPool(M dWeights, M dBias, M dPooled, M convOut, Window2d pool, M image, Window2d w,
+                                                        int outChannels) {
+        throw new UnsupportedOperationException("convBackwardWeightsThroughMaxPool on " + info().id());
     }
 
     protected abstract void runMaxPoolForward(M out, M in, Window2d w);

@@ -115,6 +115,16 @@ public interface Device extends AutoCloseable {
     void convBackwardWeights(Buffer dWeights, Buffer dBias, Buffer dOut, Buffer image, Buffer patches, Window2d window,
                              int outChannels);
 
+    /**
+     * {@link #convBackwardWeights} of a convolution whose output {@code convOut} was max-pooled by {@code pool}, given
+     * the pooled output's gradient {@code dPooled}: the same as {@code maxPoolBackward(dOut, dPooled, convOut, pool)}
+     * then {@code convBackwardWeights(dWeights, dBias, dOut, image, patches, window, outChannels)}. A backend may route
+     * the gradient through the pool as it reads it, so that dOut is never written out. This is the backward of a
+     * first layer, whose input needs no gradient. {@code pool}'s input must be the convolution's output.
+     */
+    void convBackwardWeightsThroughMaxPool(Buffer dWeights, Buffer dBias, Buffer dPooled, Buffer convOut, Window2d pool,
+                                           Buffer image, Buffer patches, Window2d window, int outChannels);
+
     /** {@code out[n][oy][ox][c]} = max over the window; padding never wins. */
     void maxPoolForward(Buffer out, Buffer in, Window2d window);
 

@@ -21,34 +21,78 @@ public final class Conv {
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int padH, int padW) {
         Device d = x.device();
         Window2d win = new Window2d(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(1), w.dim(2), strideH, strideW, padH, padW);
-        int rows = win.patchRows(), oc = w.dim(0);
+        int oc = w.dim(0);
         Tensor y = Tensor.result(new int[] {win.batch(), win.outHeight(), win.outWidth(), oc}, x, w, b);
         int patchLength = d.convPatchLength(win, oc);
         Buffer patches = patchLength == 0 ? null : y.tape().scratch(patchLength); // the forward's im2col, kept for the weights
         try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
             d.convForward(y.data(), x.data(), w.data(), b.data(), patches, win, oc);
         }
-        y.onBackward(() -> {
-            Buffer dy = y.grad();
-            try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
-                Buffer db = b.newGradient(), dw = w.newGradient();
-                if (dw != null) {
-                    d.convBackwardWeights(dw, db, dy, x.data(), patches, win, oc); // the bias gradient in the same pass
-                    w.accumulate(dw, true);
-                } else if (db != null) {
-                    d.biasGrad(db, dy, rows, oc);
-                }
+        y.onBackward(() -> conv2dBackward(y.grad(), x, w, b, patches, win));
+        return y;
+    }
+
+    /**
+     * {@code maxPool2d(conv2d(x, w, b, ...), poolH x poolW, stride poolStrideH x poolStrideW)} as one op: the
+     * convolution's output is scratch of the tape, not a tensor. Where {@code x} needs no gradient (a first layer), the
+     * backward is {@link Device#convBackwardWeightsThroughMaxPool}, which may skip writing out the convolution's
+     * gradient; otherwise it is the two ops' backward.
+     */
+    public static Tensor conv2dMaxPool(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int padH, int padW,
+                                       int poolH, int poolW, int poolStrideH, int poolStrideW, int poolPadH, int poolPadW) {
+        Device d = x.device();
+        Window2d win = new Window2d(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(1), w.dim(2), strideH, strideW, padH, padW);
+        int oc = w.dim(0);
+        Window2d pool = new Window2d(win.batch(), win.outHeight(), win.outWidth(), oc, poolH, poolW, poolStrideH, poolStrideW,
+                poolPadH, poolPadW);
+        pool.requirePoolable();
+        Tensor p = Tensor.result(new int[] {pool.batch(), pool.outHeight(), pool.outWidth(), oc}, x, w, b);
+        Buffer y = p.tape().scratch(pool.inputLength());
+        int patchLength = d.convPatchLength(win, oc);
+        Buffer patches = patchLength == 0 ? null : p.tape().scratch(patchLength);
+        try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
+            d.convForward(y, x.data(), w.data(), b.data(), patches, win, oc);
+        }
+        d.maxPoolForward(p.data(), y, pool);
+        p.onBackward(() -> {
+            if (!x.requiresGrad() && w.requiresGrad()) {
+                Buffer dw = w.newGradient(), db = b.newGradient();
+                d.convBackwardWeightsThroughMaxPool(dw, db, p.grad(), y, pool, x.data(), patches, win, oc);
+                w.accumulate(dw, true);
                 if (db != null) {
                     b.accumulate(db, true);
                 }
+                return;
             }
-            Buffer dx = x.newGradient();
-            if (dx != null) { // the network's input needs no gradient: its pass, the largest, is skipped
-                d.convBackwardData(dx, dy, w.data(), win, oc);
-                x.accumulate(dx, true);
+            try (Buffer dy = d.allocate(pool.inputLength())) {
+                d.maxPoolBackward(dy, p.grad(), y, pool);
+                conv2dBackward(dy, x, w, b, patches, win);
             }
         });
-        return y;
+        return p;
+    }
+
+    /** From {@code dy}, the gradient of {@code conv2d(x, w, b)}'s output: the gradients of whichever of x, w, b need one. */
+    private static void conv2dBackward(Buffer dy, Tensor x, Tensor w, Tensor b, Buffer patches, Window2d win) {
+        Device d = x.device();
+        int rows = win.patchRows(), oc = w.dim(0);
+        try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
+            Buffer db = b.newGradient(), dw = w.newGradient();
+            if (dw != null) {
+                d.convBackwardWeights(dw, db, dy, x.data(), patches, win, oc); // the bias gradient in the same pass
+                w.accumulate(dw, true);
+            } else if (db != null) {
+                d.biasGrad(db, dy, rows, oc);
+            }
+            if (db != null) {
+                b.accumulate(db, true);
+            }
+        }
+        Buffer dx = x.newGradient();
+        if (dx != null) { // the network's input needs no gradient: its pass, the largest, is skipped
+            d.convBackwardData(dx, dy, w.data(), win, oc);
+            x.accumulate(dx, true);
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.clnet.nn.layers.ActivationLayer;
 import io.clnet.nn.layers.Conv2d;
 import io.clnet.nn.layers.Dense;
 import io.clnet.nn.layers.Flatten;
+import io.clnet.nn.layers.Layer;
 import io.clnet.nn.layers.Pool2d;
 import io.clnet.train.Models;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,65 @@ class SequentialTest {
             swapped.release();
             asWritten.release();
         }
+    }
+
+    /**
+     * Convolution then max pooling runs as one op ({@link Conv#conv2dMaxPool}); a first layer's weight gradient then
+     * comes through {@code convBackwardWeightsThroughMaxPool}, which the CPU backend fuses for a one-channel image into
+     * 8 out-channels. Output and every parameter gradient must be the bits of the layers run as written, for the
+     * first layer (ReLU between, input without a gradient) and a later one (no ReLU, its input needs a gradient).
+     */
+    @Test
+    void convolutionThenMaxPoolRunsAsOneOpWithTheSameOutputAndGradients() {
+        try (CpuDevice d = new CpuDevice()) {
+            int[] input = {10, 12, 1};
+            java.util.function.Supplier<Layer[]> layers = () -> new Layer[] {new Conv2d(1, 8, 3, 1, 1), ActivationLayer.relu(),
+                    Pool2d.max(2), new Conv2d(8, 16, 3, 1, 1), Pool2d.max(2), ActivationLayer.relu(), new Flatten(), new Dense(96, 3)};
+            Sequential fused = new Sequential(input, layers.get()).build(d, 5);
+            GraphModel.Builder g = new GraphModel.Builder(input);
+            GraphModel.Node h = g.input();
+            for (Layer layer : layers.get()) {
+                h = g.apply(layer, h);
+            }
+            GraphModel asWritten = g.output(h).build(d, 5);
+            java.util.Random r = new java.util.Random(6);
+            float[] x = new float[5 * 120];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            Model[] models = {fused, asWritten};
+            float[][] outputs = new float[2][];
+            java.util.List<float[]> paramGrads = new java.util.ArrayList<>();
+            for (int m = 0; m < 2; m++) {
+                try (Tape tape = new Tape(d)) {
+                    Tensor logits = models[m].forward(tape.input(x, 5, 10, 12, 1), true);
+                    Losses.softmaxCrossEntropy(logits, tape.input(new float[] {0, 2, 1, 1, 0}, 5)).backward();
+                    outputs[m] = logits.toHost();
+                    for (Tensor p : models[m].parameters()) {
+                        paramGrads.add(p.gradToHost());
+                        p.clearGrad();
+                    }
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(outputs[1], outputs[0]);
+            int n = fused.parameters().size();
+            for (int i = 0; i < n; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(paramGrads.get(n + i), paramGrads.get(i), "parameter " + i);
+                assertTrue(hasNonZero(paramGrads.get(i)), "parameter " + i + " got a gradient");
+            }
+            assertEquals(0, d.liveBuffers() - 2 * n, "only the parameters of the two models hold buffers after the tapes close");
+            fused.release();
+            asWritten.release();
+        }
+    }
+
+    private static boolean hasNonZero(float[] values) {
+        for (float v : values) {
+            if (v != 0f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

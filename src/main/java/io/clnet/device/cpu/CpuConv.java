@@ -31,6 +31,23 @@ interface CpuConv {
         throw notOffered("backward-weights");
     }
 
+    /**
+     * Whether {@link #backwardWeightsThroughMaxPool} runs this convolution's weight gradient with its output
+     * max-pooled by {@code pool} (a window over the convolution's output).
+     */
+    default boolean suitsThroughMaxPool(Window2d pool, Window2d w, int outChannels) {
+        return false;
+    }
+
+    /**
+     * {@link #backwardWeights} with {@code dOut = maxPoolBackward(dPooled, convOut, pool)}, routed through the pool
+     * as dOut is read instead of written out whole; the same bits as the two ops. Only where {@link #suitsThroughMaxPool}.
+     */
+    default void backwardWeightsThroughMaxPool(float[] dWeights, float[] dBias, float[] dPooled, float[] convOut, Window2d pool,
+                                               float[] image, Window2d w, int outChannels) {
+        throw notOffered("backward-weights through a max pool");
+    }
+
     private UnsupportedOperationException notOffered(String pass) {
         return new UnsupportedOperationException(getClass().getSimpleName() + " does not run " + pass);
     }

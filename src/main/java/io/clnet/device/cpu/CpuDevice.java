@@ -137,6 +137,19 @@ public final class CpuDevice extends BaseDevice<float[]> {
     }
 
     @Override
+    protected boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
+        CpuConv conv = convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels);
+        return conv != null && conv.sumsBiasGradient() && conv.suitsThroughMaxPool(pool, w, outChannels);
+    }
+
+    @Override
+    protected void runConvBackwardWeightsThroughMaxPool(float[] dWeights, float[] dBias, float[] dPooled, float[] convOut, Window2d pool,
+                                                        float[] image, Window2d w, int outChannels) {
+        convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
+                .backwardWeightsThroughMaxPool(dWeights, dBias, dPooled, convOut, pool, image, w, outChannels);
+    }
+
+    @Override
     protected void runMaxPoolForward(float[] out, float[] in, Window2d w) {
         if (loops != null && loops.suitsMaxPool(w)) {
             loops.maxPool2x2Forward(out, in, w);

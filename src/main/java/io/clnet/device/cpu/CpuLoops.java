@@ -23,6 +23,14 @@ interface CpuLoops {
 
     void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, Window2d w);
 
+    /**
+     * One output row of {@link #maxPool2x2Backward}, for any channel count: {@code outWidth} windows whose top and
+     * bottom input rows start at {@code in[top]} and {@code in[bottom]}, gradients from {@code dOut[o]}, routed to
+     * rows starting at {@code dIn[dTop]} and {@code dIn[dBottom]} (which may be laid out unlike {@code in}).
+     */
+    void maxPool2x2BackwardRow(float[] dIn, int dTop, int dBottom, float[] dOut, int o, float[] in, int top, int bottom,
+                               int outWidth, int ch);
+
     /** {@code dst[dstAt + t] += src[srcAt + t]} for t in {@code [0, length)}. */
     void addInto(float[] dst, int dstAt, float[] src, int srcAt, int length);
 }

@@ -169,7 +169,8 @@ final class CpuWindowOps {
         int ch = w.channels();
         forEachTiledRow(w, (top, bottom, o, from, to) -> {
             for (int ox = from; ox < to; ox++) {
-                maxPool2x2Backward(dIn, dOut, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
+                int at = 2 * ox * ch;
+                maxPool2x2Backward(dIn, top + at, bottom + at, dOut, in, top + at, bottom + at, o + ox * ch, ch);
             }
         });
     }
@@ -181,11 +182,15 @@ final class CpuWindowOps {
         }
     }
 
-    /** One 2x2 window's gradient: {@code dOut[o + c]} to the first of its four taps (row by row) equal to their maximum, zero to the others. */
-    static void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, int top, int bottom, int o, int ch) {
+    /**
+     * One 2x2 window's gradient: {@code dOut[o + c]} to the first of its four taps (row by row) equal to their maximum,
+     * zero to the others. The taps are at {@code top}, {@code top + ch}, {@code bottom}, {@code bottom + ch} in
+     * {@code in}, and their gradients at the same places from {@code dTop} and {@code dBottom} in {@code dIn}.
+     */
+    static void maxPool2x2Backward(float[] dIn, int dTop, int dBottom, float[] dOut, float[] in, int top, int bottom, int o, int ch) {
         for (int c = 0; c < ch; c++) {
-            int i00 = top + c, i01 = i00 + ch, i10 = bottom + c, i11 = i10 + ch;
-            float a = in[i00], b = in[i01], d = in[i10], e = in[i11];
+            int i00 = dTop + c, i01 = i00 + ch, i10 = dBottom + c, i11 = i10 + ch;
+            float a = in[top + c], b = in[top + ch + c], d = in[bottom + c], e = in[bottom + ch + c];
             int m = Float.floatToRawIntBits(Math.max(Math.max(a, b), Math.max(d, e)));
             int g = Float.floatToRawIntBits(dOut[o + c]);
             int takeA = equalMask(a, m), takeB = equalMask(b, m) & ~takeA;

@@ -34,6 +34,7 @@ final class OneChannelConv implements CpuConv {
     private static final int WEIGHT_CHUNK_IMAGES = 4;
     /** Per thread: {expanded image, dOut or output rows widened to rowPixels}. */
     private static final PerThread<float[][]> SCRATCH = new PerThread<>(() -> new float[][] {new float[0], new float[0]});
+    private static final CpuLoops LOOPS = new VectorLoops();
 
     private float[] laneWeights = new float[0];
     private final float[] laneBias = new float[L];
@@ -142,12 +143,45 @@ final class OneChannelConv implements CpuConv {
 
     @Override
     public void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
+        int oh = w.outHeight(), rowLength = w.outWidth() * outChannels;
+        backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n) -> {
+            for (int oy = 0; oy < oh; oy++) {
+                System.arraycopy(dOut, (n * oh + oy) * rowLength, d, oy * rowFloats, rowLength);
+            }
+        });
+    }
+
+    @Override
+    public boolean suitsThroughMaxPool(Window2d pool, Window2d w, int outChannels) {
+        return suits(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels) && CpuWindowOps.isTiled2x2(pool);
+    }
+
+    /** dOut's rows are made image by image in this thread's scratch, straight from the pool's gradient. */
+    @Override
+    public void backwardWeightsThroughMaxPool(float[] dWeights, float[] dBias, float[] dPooled, float[] convOut, Window2d pool,
+                                              float[] image, Window2d w, int outChannels) {
+        int oh = w.outHeight(), rowLength = w.outWidth() * outChannels, poolHeight = pool.outHeight(), poolWidth = pool.outWidth();
+        backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n) -> {
+            for (int py = 0; py < poolHeight; py++) {
+                int top = (n * oh + 2 * py) * rowLength;
+                LOOPS.maxPool2x2BackwardRow(d, 2 * py * rowFloats, (2 * py + 1) * rowFloats, dPooled,
+                        (n * poolHeight + py) * poolWidth * outChannels, convOut, top, top + rowLength, poolWidth, outChannels);
+            }
+        });
+    }
+
+    /** Fills rows {@code [oy * rowFloats, oy * rowFloats + outWidth * outChannels)} of {@code d} with image {@code n}'s dOut. */
+    private interface GradientRows {
+        void fill(float[] d, int rowFloats, int n);
+    }
+
+    private void backwardWeights(float[] dWeights, float[] dBias, float[] image, Window2d w, int outChannels, GradientRows dOut) {
         Layout lay = Layout.of(w, outChannels);
         int taps = lay.shifts().length, chunkLength = (taps + 1) * L;
         int chunks = VectorBlock.ceilDiv(w.batch(), WEIGHT_CHUNK_IMAGES);
         partials = VectorBlock.atLeast(partials, chunks * chunkLength);
         float[] part = partials;
-        int oh = w.outHeight(), ow = w.outWidth(), rowFloats = lay.rowPixels() * outChannels;
+        int oh = w.outHeight(), rowLength = w.outWidth() * outChannels, rowFloats = lay.rowPixels() * outChannels;
         Parallel.forRange(chunks, 1, (from, to) -> {
             float[][] scratch = SCRATCH.get();
             for (int chunk = from; chunk < to; chunk++) {
@@ -156,9 +190,9 @@ final class OneChannelConv implements CpuConv {
                 for (int n = chunk * WEIGHT_CHUNK_IMAGES; n < last; n++) {
                     float[] e = expand(scratch, image, n, w, outChannels, lay);
                     float[] d = scratch[1] = VectorBlock.atLeast(scratch[1], lay.vectors() * L);
+                    dOut.fill(d, rowFloats, n);
                     for (int oy = 0; oy < oh; oy++) {
-                        System.arraycopy(dOut, (n * oh + oy) * ow * outChannels, d, oy * rowFloats, ow * outChannels);
-                        Arrays.fill(d, oy * rowFloats + ow * outChannels, (oy + 1) * rowFloats, 0f);
+                        Arrays.fill(d, oy * rowFloats + rowLength, (oy + 1) * rowFloats, 0f);
                     }
                     accumulateTaps(part, chunk * chunkLength, d, e, lay);
                 }

@@ -102,39 +102,45 @@ final class VectorLoops implements CpuLoops {
 
     @Override
     public void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, Window2d w) {
-        int ch = w.channels();
-        CpuWindowOps.forEachTiledRow(w, (top, bottom, o, from, to) -> {
-            int ox = from;
-            if (ch == HALF) {
-                // The second window's gradient is read from HALF floats on, so a pair needs L + HALF floats of dOut.
-                for (; ox + 1 < to && o + ox * ch + HALF + L <= dOut.length; ox += 2) {
-                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch, g = o + ox * ch;
-                    halfWindowBackward(dIn, in, t, b, dOut, g);
-                    halfWindowBackward(dIn, in, t + L, b + L, dOut, g + HALF);
-                }
-            } else {
-                for (; ox < to; ox++) {
-                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
-                    for (int c = 0; c < ch; c += L) {
-                        windowBackward(dIn, in, t + c, t + ch + c, b + c, b + ch + c, dOut, o + ox * ch + c);
-                    }
+        int ow = w.outWidth(), ch = w.channels();
+        CpuWindowOps.forEachTiledRow(w, (top, bottom, o, from, to) -> maxPool2x2BackwardRow(dIn, top, bottom, dOut, o, in, top, bottom, ow, ch));
+    }
+
+    @Override
+    public void maxPool2x2BackwardRow(float[] dIn, int dTop, int dBottom, float[] dOut, int o, float[] in, int top, int bottom,
+                                      int outWidth, int ch) {
+        int ox = 0;
+        if (ch == HALF) {
+            // The second window's gradient is read from HALF floats on, so a pair needs L + HALF floats of dOut.
+            for (; ox + 1 < outWidth && o + ox * ch + HALF + L <= dOut.length; ox += 2) {
+                int at = 2 * ox * ch, g = o + ox * ch;
+                halfWindowBackward(dIn, dTop + at, dBottom + at, in, top + at, bottom + at, dOut, g);
+                halfWindowBackward(dIn, dTop + at + L, dBottom + at + L, in, top + at + L, bottom + at + L, dOut, g + HALF);
+            }
+        } else if (ch % L == 0) {
+            for (; ox < outWidth; ox++) {
+                int at = 2 * ox * ch;
+                for (int c = 0; c < ch; c += L) {
+                    windowBackward(dIn, dTop + at + c, dBottom + at + c, in, top + at + c, bottom + at + c, ch, dOut, o + ox * ch + c);
                 }
             }
-            for (; ox < to; ox++) {
-                CpuWindowOps.maxPool2x2Backward(dIn, dOut, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
-            }
-        });
+        }
+        for (; ox < outWidth; ox++) {
+            int at = 2 * ox * ch;
+            CpuWindowOps.maxPool2x2Backward(dIn, dTop + at, dBottom + at, dOut, in, top + at, bottom + at, o + ox * ch, ch);
+        }
     }
 
     /**
-     * L channels of one window: taps at i00, i01 (top row) and i10, i11, gradient at {@code dOut[g]}. Vectors
+     * L channels of one window: taps at {@code top}, {@code top + ch} (its top row) and {@code bottom},
+     * {@code bottom + ch} in {@code in}, at {@code dTop}... in {@code dIn}; gradient at {@code dOut[g]}. Vectors
      * never cross a call here: a vector argument of a method C2 does not inline is boxed on every call
      * (taking the gradient as a vector, this call made about 0.5 GB of garbage over 8 timed runs of 65 simple
      * steps, by JFR's allocation samples).
      */
-    private static void windowBackward(float[] dIn, float[] in, int i00, int i01, int i10, int i11, float[] dOut, int g) {
-        FloatVector a = FloatVector.fromArray(S, in, i00), b = FloatVector.fromArray(S, in, i01);
-        FloatVector d = FloatVector.fromArray(S, in, i10), e = FloatVector.fromArray(S, in, i11);
+    private static void windowBackward(float[] dIn, int dTop, int dBottom, float[] in, int top, int bottom, int ch, float[] dOut, int g) {
+        FloatVector a = FloatVector.fromArray(S, in, top), b = FloatVector.fromArray(S, in, top + ch);
+        FloatVector d = FloatVector.fromArray(S, in, bottom), e = FloatVector.fromArray(S, in, bottom + ch);
         IntVector m = a.max(b).max(d.max(e)).reinterpretAsInts(), zero = IntVector.zero(I);
         IntVector gi = FloatVector.fromArray(S, dOut, g).reinterpretAsInts();
         VectorMask<Integer> takeA = a.reinterpretAsInts().eq(m);
@@ -142,18 +148,18 @@ final class VectorLoops implements CpuLoops {
         taken = taken.or(takeB);
         VectorMask<Integer> takeD = d.reinterpretAsInts().eq(m).andNot(taken);
         taken = taken.or(takeD);
-        zero.blend(gi, takeA).reinterpretAsFloats().intoArray(dIn, i00);
-        zero.blend(gi, takeB).reinterpretAsFloats().intoArray(dIn, i01);
-        zero.blend(gi, takeD).reinterpretAsFloats().intoArray(dIn, i10);
-        gi.blend(zero, taken).reinterpretAsFloats().intoArray(dIn, i11);
+        zero.blend(gi, takeA).reinterpretAsFloats().intoArray(dIn, dTop);
+        zero.blend(gi, takeB).reinterpretAsFloats().intoArray(dIn, dTop + ch);
+        zero.blend(gi, takeD).reinterpretAsFloats().intoArray(dIn, dBottom);
+        gi.blend(zero, taken).reinterpretAsFloats().intoArray(dIn, dBottom + ch);
     }
 
     /**
-     * One window of {@link #HALF} channels: {@code top} holds taps (0,0) and (0,1) in its low and high half,
-     * {@code bottom} taps (1,0) and (1,1); the window's gradient is the {@code HALF} floats at {@code dOut[g]},
+     * One window of {@link #HALF} channels: {@code in[top]} holds taps (0,0) and (0,1) in its low and high half,
+     * {@code in[bottom]} taps (1,0) and (1,1), and their gradients go to {@code dIn[dTop]} and {@code dIn[dBottom]}; the window's gradient is the {@code HALF} floats at {@code dOut[g]},
      * loaded as a whole vector (so {@code g + L} must be inside dOut) and copied into both halves.
      */
-    private static void halfWindowBackward(float[] dIn, float[] in, int top, int bottom, float[] dOut, int g) {
+    private static void halfWindowBackward(float[] dIn, int dTop, int dBottom, float[] in, int top, int bottom, float[] dOut, int g) {
         FloatVector upper = FloatVector.fromArray(S, in, top), lower = FloatVector.fromArray(S, in, bottom);
         FloatVector rowMax = upper.max(lower);
         IntVector m = rowMax.max(rowMax.rearrange(SWAP_HALVES)).reinterpretAsInts(), zero = IntVector.zero(I);
@@ -166,7 +172,7 @@ final class VectorLoops implements CpuLoops {
         // (1,0) when it equals and no upper tap did; (1,1) when neither upper tap nor (1,0) did, as the scalar code.
         IntVector takeLower = upperTaken.not().and(equalLower.and(LOW_ONES).or(lowerPartner.not().and(LOW_ONES.not())));
         IntVector gi = FloatVector.fromArray(S, dOut, g).rearrange(LOW_TWICE).reinterpretAsInts();
-        gi.and(takeUpper).reinterpretAsFloats().intoArray(dIn, top);
-        gi.and(takeLower).reinterpretAsFloats().intoArray(dIn, bottom);
+        gi.and(takeUpper).reinterpretAsFloats().intoArray(dIn, dTop);
+        gi.and(takeLower).reinterpretAsFloats().intoArray(dIn, dBottom);
     }
 }

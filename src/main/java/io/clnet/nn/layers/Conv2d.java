@@ -57,6 +57,11 @@ public final class Conv2d implements Layer {
         return Conv.conv2d(x, weight, bias, strideH, strideW, padH, padW);
     }
 
+    /** This convolution, then max pooling with the given window: see {@link Pool2d#forwardAfter}. */
+    Tensor forwardThenPool(Tensor x, int poolH, int poolW, int poolStrideH, int poolStrideW, int poolPadH, int poolPadW) {
+        return Conv.conv2dMaxPool(x, weight, bias, strideH, strideW, padH, padW, poolH, poolW, poolStrideH, poolStrideW, poolPadH, poolPadW);
+    }
+
     @Override
     public List<Tensor> parameters() {
         return List.of(weight, bias);

@@ -1,6 +1,7 @@
 package io.clnet.nn.layers;
 
 import io.clnet.device.Window2d;
+import io.clnet.nn.Conv;
 import io.clnet.nn.Pointwise;
 import io.clnet.nn.Tensor;
 
@@ -34,6 +35,17 @@ public final class Pool2d implements Layer {
     /** {@code k x k} average pooling with stride {@code k}. */
     public static Pool2d avg(int k) {
         return new Pool2d(false, k, k, k, k, 0, 0);
+    }
+
+    /**
+     * {@code forward(conv.forward(x))} for this max pool, as one op ({@link Conv#conv2dMaxPool}): the convolution's
+     * output is scratch, and a first layer's backward does not write out its gradient.
+     */
+    public Tensor forwardAfter(Conv2d conv, Tensor x) {
+        if (!max) {
+            throw new IllegalStateException(describe() + ": only a max pool runs fused with its convolution");
+        }
+        return conv.forwardThenPool(x, kernelH, kernelW, strideH, strideW, padH, padW);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.Random;
 
 import static io.clnet.device.contract.DeviceFixture.assertClose;
 import static io.clnet.device.contract.DeviceFixture.random;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -196,5 +197,87 @@ interface ConvContract extends DeviceFixture {
                 () -> device().convBackwardWeights(goodWeights, shortBias, dOut, image, null, w, 4));
         assertTrue(g.getMessage().contains("convBackwardWeights") && g.getMessage().contains("'dBias' holds 3 floats but needs 4"),
                 g.getMessage());
+    }
+
+    /**
+     * The weight gradient of a convolution under a max pool, against the double-precision reference (the pool's
+     * gradient to each window's first maximum, then dOut^T * im2col) and bit for bit against the two ops it fuses.
+     * The convolution's output is drawn from five values, so windows hold ties. Cases: simple's first layer (a
+     * one-channel image into 8 out-channels, 2x2 pools that tile it) at batch 1 and across chunks of images, 16, 4
+     * and 2 out-channels, an odd output size the pool does not tile, an overlapping padded pool, and an image of
+     * several channels.
+     */
+    @Test
+    default void convBackwardWeightsThroughMaxPoolIsPoolBackwardThenWeightGradient() {
+        Random rnd = new Random(33);
+        float[] values = {-1f, 0f, 0f, 0.5f, 2f};
+        record Fused(Window2d conv, int outChannels, int pool, int poolStride, int poolPad) {
+        }
+        for (Fused c : List.of(new Fused(Window2d.square(1, 6, 10, 1, 3, 1, 1), 8, 2, 2, 0),
+                new Fused(Window2d.square(9, 8, 6, 1, 3, 1, 1), 8, 2, 2, 0),
+                new Fused(Window2d.square(2, 4, 6, 1, 3, 1, 1), 16, 2, 2, 0),
+                new Fused(new Window2d(3, 6, 8, 1, 3, 2, 1, 1, 1, 0), 4, 2, 2, 0),
+                new Fused(Window2d.square(2, 4, 4, 1, 3, 1, 0), 2, 2, 2, 0),
+                new Fused(Window2d.square(2, 7, 9, 1, 3, 1, 1), 8, 2, 2, 0),
+                new Fused(Window2d.square(2, 7, 7, 1, 3, 1, 1), 8, 3, 2, 1),
+                new Fused(Window2d.square(2, 6, 6, 3, 3, 1, 1), 8, 2, 2, 0))) {
+            Window2d w = c.conv();
+            int oc = c.outChannels(), k = w.patchCols(), rows = w.patchRows();
+            Window2d pool = Window2d.square(w.batch(), w.outHeight(), w.outWidth(), oc, c.pool(), c.poolStride(), c.poolPad());
+            float[] image = random(rnd, w.inputLength()), dPooled = random(rnd, pool.outputLength());
+            float[] convOut = new float[pool.inputLength()];
+            for (int i = 0; i < convOut.length; i++) {
+                convOut[i] = values[rnd.nextInt(values.length)];
+            }
+            double[] dOut = new double[convOut.length];
+            for (int n = 0; n < pool.batch(); n++) {
+                for (int oy = 0; oy < pool.outHeight(); oy++) {
+                    for (int ox = 0; ox < pool.outWidth(); ox++) {
+                        for (int ch = 0; ch < oc; ch++) {
+                            int first = -1;
+                            for (int t = 0; t < c.pool() * c.pool(); t++) {
+                                int i = Reference.tap(pool, n, oy, ox, t / c.pool(), t % c.pool(), ch);
+                                if (i >= 0 && (first < 0 || convOut[i] > convOut[first])) {
+                                    first = i;
+                                }
+                            }
+                            dOut[first] += dPooled[((n * pool.outHeight() + oy) * pool.outWidth() + ox) * oc + ch];
+                        }
+                    }
+                }
+            }
+            double[] cols = Reference.im2col(image, w), want = new double[oc * k], wantBias = new double[oc];
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < oc; o++) {
+                    wantBias[o] += dOut[r * oc + o];
+                    for (int t = 0; t < k; t++) {
+                        want[o * k + t] += dOut[r * oc + o] * cols[r * k + t];
+                    }
+                }
+            }
+            String what = "convBackwardWeightsThroughMaxPool " + w + " to " + oc + ", pooled " + pool;
+            Buffer imageBuffer = upload(image), dPooledBuffer = upload(dPooled), convOutBuffer = upload(convOut);
+            Buffer dWeights = allocate(oc * k), dBias = allocate(oc);
+            device().fill(dWeights, Float.NaN, oc * k);
+            device().fill(dBias, Float.NaN, oc);
+            device().convBackwardWeightsThroughMaxPool(dWeights, dBias, dPooledBuffer, convOutBuffer, pool, imageBuffer, null, w, oc);
+            float[] gotWeights = download(dWeights), gotBias = download(dBias);
+            assertClose(what, want, gotWeights, 1e-5 * rows, 1e-5);
+            assertClose(what + ", bias", wantBias, gotBias, 1e-5 * rows, 1e-5);
+            Buffer twoOpsOut = allocate(pool.inputLength());
+            device().maxPoolBackward(twoOpsOut, dPooledBuffer, convOutBuffer, pool);
+            device().convBackwardWeights(dWeights, dBias, twoOpsOut, imageBuffer, null, w, oc);
+            assertArrayEquals(download(dWeights), gotWeights, what + ": the two ops gave other bits");
+            assertArrayEquals(download(dBias), gotBias, what + ": the two ops gave another bias gradient");
+        }
+    }
+
+    @Test
+    default void convBackwardWeightsThroughMaxPoolRejectsAPoolOfAnotherShape() {
+        Window2d w = Window2d.square(2, 6, 6, 1, 3, 1, 1), pool = Window2d.square(2, 6, 6, 4, 2, 2, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> device().convBackwardWeightsThroughMaxPool(allocate(8 * 9), allocate(8), allocate(pool.outputLength()),
+                        allocate(pool.inputLength()), pool, allocate(w.inputLength()), null, w, 8));
+        assertTrue(e.getMessage().contains("the pool reads [2,6,6,4] but the convolution writes [2,6,6,8]"), e.getMessage());
     }
 }
