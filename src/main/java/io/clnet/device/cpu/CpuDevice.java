@@ -136,6 +136,7 @@ public final class CpuDevice extends BaseDevice<float[]> {
         CpuWindowOps.col2im(image, cols, w, loops);
     }
 
+    /** Only a convolution that sums the bias gradient itself: the fused hook is handed dBias. */
     @Override
     protected boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
         CpuConv conv = convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels);

@@ -133,7 +133,8 @@ final class VectorLoops implements CpuLoops {
 
     /**
      * L channels of one window: taps at {@code top}, {@code top + ch} (its top row) and {@code bottom},
-     * {@code bottom + ch} in {@code in}, at {@code dTop}... in {@code dIn}; gradient at {@code dOut[g]}. Vectors
+     * {@code bottom + ch} in {@code in}, their gradients at the same offsets from {@code dTop} and {@code dBottom}
+     * in {@code dIn}; the window's gradient at {@code dOut[g]}. Vectors
      * never cross a call here: a vector argument of a method C2 does not inline is boxed on every call
      * (taking the gradient as a vector, this call made about 0.5 GB of garbage over 8 timed runs of 65 simple
      * steps, by JFR's allocation samples).
