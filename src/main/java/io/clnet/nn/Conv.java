@@ -19,15 +19,9 @@ public final class Conv {
      * @param b bias {@code [OC]}
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int padH, int padW) {
-        Device d = x.device();
-        Window2d win = new Window2d(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(1), w.dim(2), strideH, strideW, padH, padW);
-        int oc = w.dim(0);
-        Tensor y = Tensor.result(new int[] {win.batch(), win.outHeight(), win.outWidth(), oc}, x, w, b);
-        int patchLength = d.convPatchLength(win, oc);
-        Buffer patches = patchLength == 0 ? null : y.tape().scratch(patchLength); // the forward's im2col, kept for the weights
-        try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
-            d.convForward(y.data(), x.data(), w.data(), b.data(), patches, win, oc);
-        }
+        Window2d win = window(x, w, strideH, strideW, padH, padW);
+        Tensor y = Tensor.result(new int[] {win.batch(), win.outHeight(), win.outWidth(), w.dim(0)}, x, w, b);
+        Buffer patches = convForward(y.data(), y.tape(), x, w, b, win);
         y.onBackward(() -> conv2dBackward(y.grad(), x, w, b, patches, win));
         return y;
     }
@@ -41,18 +35,14 @@ public final class Conv {
     public static Tensor conv2dMaxPool(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int padH, int padW,
                                        int poolH, int poolW, int poolStrideH, int poolStrideW, int poolPadH, int poolPadW) {
         Device d = x.device();
-        Window2d win = new Window2d(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(1), w.dim(2), strideH, strideW, padH, padW);
+        Window2d win = window(x, w, strideH, strideW, padH, padW);
         int oc = w.dim(0);
         Window2d pool = new Window2d(win.batch(), win.outHeight(), win.outWidth(), oc, poolH, poolW, poolStrideH, poolStrideW,
                 poolPadH, poolPadW);
         pool.requirePoolable();
         Tensor p = Tensor.result(new int[] {pool.batch(), pool.outHeight(), pool.outWidth(), oc}, x, w, b);
         Buffer y = p.tape().scratch(pool.inputLength());
-        int patchLength = d.convPatchLength(win, oc);
-        Buffer patches = patchLength == 0 ? null : p.tape().scratch(patchLength);
-        try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
-            d.convForward(y, x.data(), w.data(), b.data(), patches, win, oc);
-        }
+        Buffer patches = convForward(y, p.tape(), x, w, b, win);
         d.maxPoolForward(p.data(), y, pool);
         p.onBackward(() -> {
             if (!x.requiresGrad() && w.requiresGrad()) {
@@ -70,6 +60,21 @@ public final class Conv {
             }
         });
         return p;
+    }
+
+    private static Window2d window(Tensor x, Tensor w, int strideH, int strideW, int padH, int padW) {
+        return new Window2d(x.dim(0), x.dim(1), x.dim(2), x.dim(3), w.dim(1), w.dim(2), strideH, strideW, padH, padW);
+    }
+
+    /** {@code out = conv2d(x, w, b)}; returns the forward's im2col when the device keeps it for the weight gradient (scratch of {@code tape}), else null. */
+    private static Buffer convForward(Buffer out, Tape tape, Tensor x, Tensor w, Tensor b, Window2d win) {
+        Device d = x.device();
+        int oc = w.dim(0), patchLength = d.convPatchLength(win, oc);
+        Buffer patches = patchLength == 0 ? null : tape.scratch(patchLength);
+        try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
+            d.convForward(out, x.data(), w.data(), b.data(), patches, win, oc);
+        }
+        return patches;
     }
 
     /** From {@code dy}, the gradient of {@code conv2d(x, w, b)}'s output: the gradients of whichever of x, w, b need one. */
