@@ -269,26 +269,61 @@ public abstract class BaseDevice<M> implements Device {
     }
 
     @Override
-    public final void convBackwardWeightsThroughMaxPool(Buffer dWeights, Buffer dBias, Buffer dPooled, Buffer convOut, Window2d pool,
-                                                        Buffer image, Buffer patches, Window2d w, int outChannels) {
-        String op = "convBackwardWeightsThroughMaxPool " + w + " from " + outChannels + " channels, pooled " + pool;
-        checkPositive(op, outChannels);
-        if (pool.batch() != w.batch() || pool.height() != w.outHeight() || pool.width() != w.outWidth() || pool.channels() != outChannels) {
-            throw new IllegalArgumentException(op + ": the pool reads [" + pool.batch() + "," + pool.height() + "," + pool.width() + ","
-                    + pool.channels() + "] but the convolution writes [" + w.batch() + "," + w.outHeight() + "," + w.outWidth() + ","
-                    + outChannels + "]");
+    public final int convMaxPoolKeptLength(Window2d w, Window2d pool, int outChannels) {
+        return fusesConvMaxPool(w, pool, outChannels) ? 0 : pool.inputLength();
+    }
+
+    /** Whether the fused hooks run this convolution under this pool (both checked to read what the convolution writes). */
+    private boolean fusesConvMaxPool(Window2d w, Window2d pool, int outChannels) {
+        return convPatchLength(w, outChannels) == 0 && convolvesFromImage(OpKind.CONV_FORWARD, w, outChannels)
+                && convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels) && fusesMaxPool(pool, w, outChannels);
+    }
+
+    @Override
+    public final void convMaxPoolForward(Buffer pooled, Buffer convOut, Buffer image, Buffer weights, Buffer bias, Buffer patches,
+                                         Window2d w, Window2d pool, int outChannels) {
+        String op = "convMaxPoolForward " + w + " to " + outChannels + " channels, pooled " + pool;
+        checkPooledConvolution(op, w, pool, outChannels);
+        if (patches == null && fusesConvMaxPool(w, pool, outChannels)) {
+            M pm = mem(op, "pooled", pooled, 0, pool.outputLength());
+            M cm = convOut == null ? null : mem(op, "convOut", convOut, 0, pool.inputLength());
+            M im = mem(op, "image", image, 0, w.inputLength());
+            M wm = mem(op, "weights", weights, 0, (long) outChannels * w.patchCols());
+            M bm = bias == null ? null : mem(op, "bias", bias, 0, outChannels);
+            long started = begin(OpKind.CONV_FORWARD);
+            runConvMaxPoolForward(pm, cm, im, wm, bm, w, pool, outChannels);
+            end(started);
+            return;
         }
-        pool.requirePoolable();
-        if (patches == null && convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
-                && routesMaxPoolGradient(pool, w, outChannels)) {
+        try (Buffer scratch = convOut == null ? allocate(pool.inputLength()) : null) {
+            Buffer out = convOut == null ? scratch : convOut;
+            convForward(out, image, weights, bias, patches, w, outChannels);
+            maxPoolForward(pooled, out, pool);
+        }
+    }
+
+    @Override
+    public final void convBackwardWeightsThroughMaxPool(Buffer dWeights, Buffer dBias, Buffer dPooled, Buffer convOut, Window2d pool,
+                                                        Buffer image, Buffer weights, Buffer bias, Buffer patches, Window2d w,
+                                                        int outChannels) {
+        String op = "convBackwardWeightsThroughMaxPool " + w + " from " + outChannels + " channels, pooled " + pool;
+        checkPooledConvolution(op, w, pool, outChannels);
+        boolean fused = patches == null && fusesConvMaxPool(w, pool, outChannels);
+        if (convOut == null && !fused) {
+            throw new IllegalArgumentException(op + ": convOut is null, but this device needs the convolution's output kept "
+                    + "(convMaxPoolKeptLength is " + convMaxPoolKeptLength(w, pool, outChannels) + ")");
+        }
+        if (fused) {
             M dm = mem(op, "dWeights", dWeights, 0, (long) outChannels * w.patchCols());
             M bm = dBias == null ? null : mem(op, "dBias", dBias, 0, outChannels);
             M pm = mem(op, "dPooled", dPooled, 0, pool.outputLength());
-            M cm = mem(op, "convOut", convOut, 0, pool.inputLength());
+            M cm = convOut == null ? null : mem(op, "convOut", convOut, 0, pool.inputLength());
             M im = mem(op, "image", image, 0, w.inputLength());
+            M wm = mem(op, "weights", weights, 0, (long) outChannels * w.patchCols());
+            M biasm = bias == null ? null : mem(op, "bias", bias, 0, outChannels);
             try (Profiler.Scope phase = profiler.scope(OpKind.CONV_BACKWARD_WEIGHTS)) {
                 long started = begin(OpKind.CONV_BACKWARD_WEIGHTS);
-                runConvBackwardWeightsThroughMaxPool(dm, bm, pm, cm, pool, im, w, outChannels);
+                runConvBackwardWeightsThroughMaxPool(dm, bm, pm, cm, pool, im, wm, biasm, w, outChannels);
                 end(started);
             }
             return;
@@ -297,6 +332,17 @@ public abstract class BaseDevice<M> implements Device {
             maxPoolBackward(dOut, dPooled, convOut, pool);
             convBackwardWeights(dWeights, dBias, dOut, image, patches, w, outChannels);
         }
+    }
+
+    /** Throws unless {@code pool} reads exactly what the convolution {@code w} writes, and can pool it. */
+    private static void checkPooledConvolution(String op, Window2d w, Window2d pool, int outChannels) {
+        checkPositive(op, outChannels);
+        if (pool.batch() != w.batch() || pool.height() != w.outHeight() || pool.width() != w.outWidth() || pool.channels() != outChannels) {
+            throw new IllegalArgumentException(op + ": the pool reads [" + pool.batch() + "," + pool.height() + "," + pool.width() + ","
+                    + pool.channels() + "] but the convolution writes [" + w.batch() + "," + w.outHeight() + "," + w.outWidth() + ","
+                    + outChannels + "]");
+        }
+        pool.requirePoolable();
     }
 
     @Override
@@ -667,16 +713,26 @@ public abstract class BaseDevice<M> implements Device {
     }
 
     /**
-     * Whether {@link #runConvBackwardWeightsThroughMaxPool} runs this weight gradient, pooled by {@code pool}; asked
-     * only where {@link #convolvesFromImage} runs the weight gradient. The default is never: the two ops run.
+     * Whether {@link #runConvMaxPoolForward} and {@link #runConvBackwardWeightsThroughMaxPool} run this convolution
+     * under max pool {@code pool} as one op, the backward with or without the convolution's output kept; asked only
+     * where {@link #convolvesFromImage} runs the forward and the weight gradient and keeps no patch matrix. The
+     * default is never: the separate ops run, with the convolution's output kept in between.
      */
-    protected boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
+    protected boolean fusesMaxPool(Window2d pool, Window2d w, int outChannels) {
         return false;
     }
 
-    /** The fused {@link #convBackwardWeightsThroughMaxPool}; {@code dBias} is null for none (the hook sums it itself). */
-    protected void runConvBackwardWeightsThroughMaxPool(M dWeights, M dBias, M dPooled, M convOut, Window2d pool, M image, Window2d w,
-                                                        int outChannels) {
+    /** The fused {@link #convMaxPoolForward}; {@code convOut} null when the output is not to be kept, {@code bias} null for none. */
+    protected void runConvMaxPoolForward(M pooled, M convOut, M image, M weights, M bias, Window2d w, Window2d pool, int outChannels) {
+        throw new UnsupportedOperationException("convMaxPoolForward on " + info().id());
+    }
+
+    /**
+     * The fused {@link #convBackwardWeightsThroughMaxPool}; {@code dBias} is null for none (the hook sums it itself),
+     * {@code convOut} null when it is to be computed again from the image, {@code weights} and {@code bias}.
+     */
+    protected void runConvBackwardWeightsThroughMaxPool(M dWeights, M dBias, M dPooled, M convOut, Window2d pool, M image, M weights,
+                                                        M bias, Window2d w, int outChannels) {
         throw new UnsupportedOperationException("convBackwardWeightsThroughMaxPool on " + info().id());
     }
 

@@ -116,14 +116,34 @@ public interface Device extends AutoCloseable {
                              int outChannels);
 
     /**
+     * Floats of the convolution's output that {@link #convMaxPoolForward} should keep for
+     * {@link #convBackwardWeightsThroughMaxPool}, or 0 when this device computes it again there from the image
+     * (cheaper than writing it out and reading it back for a convolution of few channels). Where the convolution's
+     * input needs a gradient, the caller keeps the output anyway: {@link #maxPoolBackward} reads it.
+     */
+    int convMaxPoolKeptLength(Window2d window, Window2d pool, int outChannels);
+
+    /**
+     * {@code pooled = maxPoolForward(convForward(image, weights, bias), pool)} as one op. {@code convOut}: null, or
+     * {@code pool.inputLength()} floats then holding the convolution's output; {@code patches} as for
+     * {@link #convForward}. A backend may pool each output row as it is made and, with {@code convOut} null, never
+     * write the output out. {@code pool}'s input must be the convolution's output.
+     */
+    void convMaxPoolForward(Buffer pooled, Buffer convOut, Buffer image, Buffer weights, Buffer bias, Buffer patches,
+                            Window2d window, Window2d pool, int outChannels);
+
+    /**
      * {@link #convBackwardWeights} of a convolution whose output {@code convOut} was max-pooled by {@code pool}, given
      * the pooled output's gradient {@code dPooled}: the same as {@code maxPoolBackward(dOut, dPooled, convOut, pool)}
      * then {@code convBackwardWeights(dWeights, dBias, dOut, image, patches, window, outChannels)}. A backend may route
      * the gradient through the pool as it reads it, so that dOut is never written out. This is the backward of a
      * first layer, whose input needs no gradient. {@code pool}'s input must be the convolution's output.
+     * {@code convOut} may be null only where {@link #convMaxPoolKeptLength} is 0: the output is then computed again
+     * from {@code image}, {@code weights} and {@code bias} (null for none), bit for bit as the forward made it.
      */
     void convBackwardWeightsThroughMaxPool(Buffer dWeights, Buffer dBias, Buffer dPooled, Buffer convOut, Window2d pool,
-                                           Buffer image, Buffer patches, Window2d window, int outChannels);
+                                           Buffer image, Buffer weights, Buffer bias, Buffer patches, Window2d window,
+                                           int outChannels);
 
     /** {@code out[n][oy][ox][c]} = max over the window; padding never wins. */
     void maxPoolForward(Buffer out, Buffer in, Window2d window);

@@ -27,10 +27,10 @@ public final class Conv {
     }
 
     /**
-     * {@code maxPool2d(conv2d(x, w, b, ...), poolH x poolW, stride poolStrideH x poolStrideW)} as one op: the
-     * convolution's output is scratch of the tape, not a tensor. Where {@code x} needs no gradient (a first layer), the
-     * backward is {@link Device#convBackwardWeightsThroughMaxPool}, which may skip writing out the convolution's
-     * gradient; otherwise it is the two ops' backward.
+     * {@code maxPool2d(conv2d(x, w, b, ...), poolH x poolW, stride poolStrideH x poolStrideW)} as one op
+     * ({@link Device#convMaxPoolForward}). Where {@code x} needs no gradient (a first layer), the backward is
+     * {@link Device#convBackwardWeightsThroughMaxPool}, and the convolution's output is kept (as scratch of the tape)
+     * only if the device asks for it; otherwise it is kept and the backward is the two ops' backward.
      */
     public static Tensor conv2dMaxPool(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int padH, int padW,
                                        int poolH, int poolW, int poolStrideH, int poolStrideW, int poolPadH, int poolPadW) {
@@ -41,13 +41,17 @@ public final class Conv {
                 poolPadH, poolPadW);
         pool.requirePoolable();
         Tensor p = Tensor.result(new int[] {pool.batch(), pool.outHeight(), pool.outWidth(), oc}, x, w, b);
-        Buffer y = p.tape().scratch(pool.inputLength());
-        Buffer patches = convForward(y, p.tape(), x, w, b, win);
-        d.maxPoolForward(p.data(), y, pool);
+        boolean throughPool = !x.requiresGrad() && w.requiresGrad();
+        int kept = throughPool ? d.convMaxPoolKeptLength(win, pool, oc) : pool.inputLength();
+        Buffer y = kept == 0 ? null : p.tape().scratch(kept);
+        Buffer patches = patches(p.tape(), d, win, oc);
+        try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
+            d.convMaxPoolForward(p.data(), y, x.data(), w.data(), b.data(), patches, win, pool, oc);
+        }
         p.onBackward(() -> {
-            if (!x.requiresGrad() && w.requiresGrad()) {
+            if (throughPool) {
                 Buffer dw = w.newGradient(), db = b.newGradient();
-                d.convBackwardWeightsThroughMaxPool(dw, db, p.grad(), y, pool, x.data(), patches, win, oc);
+                d.convBackwardWeightsThroughMaxPool(dw, db, p.grad(), y, pool, x.data(), w.data(), b.data(), patches, win, oc);
                 w.accumulate(dw, true);
                 if (db != null) {
                     b.accumulate(db, true);
@@ -69,12 +73,17 @@ public final class Conv {
     /** {@code out = conv2d(x, w, b)}; returns the forward's im2col when the device keeps it for the weight gradient (scratch of {@code tape}), else null. */
     private static Buffer convForward(Buffer out, Tape tape, Tensor x, Tensor w, Tensor b, Window2d win) {
         Device d = x.device();
-        int oc = w.dim(0), patchLength = d.convPatchLength(win, oc);
-        Buffer patches = patchLength == 0 ? null : tape.scratch(patchLength);
+        Buffer patches = patches(tape, d, win, w.dim(0));
         try (Profiler.Scope phase = d.profiler().scope(OpKind.CONV_FORWARD)) {
-            d.convForward(out, x.data(), w.data(), b.data(), patches, win, oc);
+            d.convForward(out, x.data(), w.data(), b.data(), patches, win, w.dim(0));
         }
         return patches;
+    }
+
+    /** The patch matrix the device keeps between the forward and the weight gradient (scratch of {@code tape}), or null. */
+    private static Buffer patches(Tape tape, Device d, Window2d win, int outChannels) {
+        int patchLength = d.convPatchLength(win, outChannels);
+        return patchLength == 0 ? null : tape.scratch(patchLength);
     }
 
     /** From {@code dy}, the gradient of {@code conv2d(x, w, b)}'s output: the gradients of whichever of x, w, b need one. */

@@ -3,10 +3,12 @@ package io.clnet.device;
 import io.clnet.device.contract.AllContracts;
 import io.clnet.device.cpu.CpuDevice;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The contract on the CPU backend with its fast Vector API GEMM (Surefire starts the JVM with the module). */
@@ -17,6 +19,18 @@ class CpuVectorContractTest implements AllContracts {
     @BeforeAll
     static void vectorPathIsTheOneUnderTest() {
         assertTrue(DEVICE.info().version().contains("Vector API"), "expected the Vector API GEMM, got " + DEVICE.info().version());
+    }
+
+    /**
+     * simple's first layer (a one-channel image into 8 out-channels under a 2x2 pool) runs with its pool as one op and
+     * keeps no output for the backward; lenet's (32 out-channels, more than a vector) keeps it.
+     */
+    @Test
+    void aOneChannelFirstLayerKeepsNoOutputUnderItsMaxPool() {
+        Window2d simple = Window2d.square(128, 28, 28, 1, 3, 1, 1), lenet = Window2d.square(128, 28, 28, 1, 5, 1, 2);
+        assertEquals(0, DEVICE.convMaxPoolKeptLength(simple, Window2d.square(128, 28, 28, 8, 2, 2, 0), 8));
+        Window2d lenetPool = Window2d.square(128, 28, 28, 32, 2, 2, 0);
+        assertEquals(lenetPool.inputLength(), DEVICE.convMaxPoolKeptLength(lenet, lenetPool, 32));
     }
 
     @Override

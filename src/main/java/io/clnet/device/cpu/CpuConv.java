@@ -32,19 +32,30 @@ interface CpuConv {
     }
 
     /**
-     * Whether {@link #backwardWeightsThroughMaxPool} runs this convolution's weight gradient with its output
-     * max-pooled by {@code pool} (a window over the convolution's output).
+     * Whether this convolution runs under a max pool {@code pool} (a window over the convolution's output) as one
+     * op: {@link #forwardThroughMaxPool}, and {@link #backwardWeightsThroughMaxPool} with or without the
+     * convolution's output kept.
      */
     default boolean suitsThroughMaxPool(Window2d pool, Window2d w, int outChannels) {
         return false;
     }
 
     /**
+     * {@code pooled = maxPool(conv(image, weights) + bias, pool)}, pooled as the output is made; the output is written
+     * to {@code convOut} as well unless that is null.
+     */
+    default void forwardThroughMaxPool(float[] pooled, float[] convOut, float[] image, float[] weights, float[] bias, Window2d w,
+                                       Window2d pool, int outChannels) {
+        throw notOffered("forward through a max pool");
+    }
+
+    /**
      * {@link #backwardWeights} with {@code dOut = maxPoolBackward(dPooled, convOut, pool)}, routed through the pool
-     * as dOut is read instead of written out whole; the same bits as the two ops. Only where {@link #suitsThroughMaxPool}.
+     * as dOut is read instead of written out whole; the same bits as the two ops. {@code convOut} null: it is
+     * computed again from the image, {@code weights} and {@code bias}, bit for bit as the forward made it.
      */
     default void backwardWeightsThroughMaxPool(float[] dWeights, float[] dBias, float[] dPooled, float[] convOut, Window2d pool,
-                                               float[] image, Window2d w, int outChannels) {
+                                               float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
         throw notOffered("backward-weights through a max pool");
     }
 

@@ -136,18 +136,25 @@ public final class CpuDevice extends BaseDevice<float[]> {
         CpuWindowOps.col2im(image, cols, w, loops);
     }
 
-    /** Only a convolution that sums the bias gradient itself: the fused hook is handed dBias. */
+    /** Only a convolution that sums the bias gradient itself: the fused backward is handed dBias. */
     @Override
-    protected boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
+    protected boolean fusesMaxPool(Window2d pool, Window2d w, int outChannels) {
         CpuConv conv = convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels);
-        return conv != null && conv.sumsBiasGradient() && conv.suitsThroughMaxPool(pool, w, outChannels);
+        return conv != null && conv == convFor(OpKind.CONV_FORWARD, w, outChannels) && conv.sumsBiasGradient()
+                && conv.suitsThroughMaxPool(pool, w, outChannels);
+    }
+
+    @Override
+    protected void runConvMaxPoolForward(float[] pooled, float[] convOut, float[] image, float[] weights, float[] bias, Window2d w,
+                                         Window2d pool, int outChannels) {
+        convFor(OpKind.CONV_FORWARD, w, outChannels).forwardThroughMaxPool(pooled, convOut, image, weights, bias, w, pool, outChannels);
     }
 
     @Override
     protected void runConvBackwardWeightsThroughMaxPool(float[] dWeights, float[] dBias, float[] dPooled, float[] convOut, Window2d pool,
-                                                        float[] image, Window2d w, int outChannels) {
+                                                        float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
         convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
-                .backwardWeightsThroughMaxPool(dWeights, dBias, dPooled, convOut, pool, image, w, outChannels);
+                .backwardWeightsThroughMaxPool(dWeights, dBias, dPooled, convOut, pool, image, weights, bias, w, outChannels);
     }
 
     @Override

@@ -21,6 +21,12 @@ interface CpuLoops {
 
     void maxPool2x2Forward(float[] out, float[] in, Window2d w);
 
+    /**
+     * One output row of {@link #maxPool2x2Forward}, for any channel count: {@code outWidth} windows whose top and
+     * bottom input rows start at {@code in[top]} and {@code in[bottom]}, maxima to {@code out[o]} on.
+     */
+    void maxPool2x2ForwardRow(float[] out, int o, float[] in, int top, int bottom, int outWidth, int ch);
+
     void maxPool2x2Backward(float[] dIn, float[] dOut, float[] in, Window2d w);
 
     /**

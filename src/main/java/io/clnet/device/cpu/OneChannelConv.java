@@ -24,6 +24,10 @@ import java.util.Arrays;
  * is the same for every vector of an image: {@code (ky * rowPixels + kx) * outChannels} floats. The columns
  * past the output width are dropped in the forward and read as zeros of dOut in the weight gradient. Backward-data
  * is not offered: a first layer needs none, and im2col's GEMM takes any other.
+ * Under a 2x2 max pool that tiles the output, both passes run with the pool: the forward pools each image's
+ * rows as they are made, and the weight gradient routes the pool's gradient into its dOut rows, reading the
+ * output rows either as kept by the caller or made again from the expanded image (the same code, so the same
+ * bits, and each window's maximum the same tap).
  * Images are split over the cores; the weight gradient sums fixed chunks of images in order, so results do not
  * depend on the core count. Scratch grows per thread and is then reused.
  */
@@ -32,8 +36,11 @@ final class OneChannelConv implements CpuConv {
     private static final int L = VectorBlock.L;
     /** Images per partial sum of the weight gradient. */
     private static final int WEIGHT_CHUNK_IMAGES = 4;
-    /** Per thread: {expanded image, dOut or output rows widened to rowPixels}. */
-    private static final PerThread<float[][]> SCRATCH = new PerThread<>(() -> new float[][] {new float[0], new float[0]});
+    /** Per thread: the expanded image, dOut's rows and the output's rows (both widened to rowPixels), at these slots. */
+    private static final PerThread<float[][]> SCRATCH = new PerThread<>(() -> new float[][] {new float[0], new float[0], new float[0]});
+    private static final int EXPANDED = 0;
+    private static final int GRADIENT = 1;
+    private static final int OUTPUT = 2;
     private static final CpuLoops LOOPS = new VectorLoops();
 
     private float[] laneWeights = new float[0];
@@ -76,31 +83,61 @@ final class OneChannelConv implements CpuConv {
 
     @Override
     public void forward(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
+        forwardThroughMaxPool(null, out, image, weights, bias, w, null, outChannels);
+    }
+
+    @Override
+    public boolean suitsThroughMaxPool(Window2d pool, Window2d w, int outChannels) {
+        return suits(OpKind.CONV_FORWARD, w, outChannels) && CpuWindowOps.isTiled2x2(pool);
+    }
+
+    /** Each image's output rows are made in this thread's scratch, then copied out and pooled from there (either may be null). */
+    @Override
+    public void forwardThroughMaxPool(float[] pooled, float[] convOut, float[] image, float[] weights, float[] bias, Window2d w,
+                                      Window2d pool, int outChannels) {
         Layout lay = Layout.of(w, outChannels);
+        spreadOverLanes(weights, bias, lay, outChannels);
+        float[] lw = laneWeights, lb = laneBias;
+        int oh = w.outHeight(), rowLength = w.outWidth() * outChannels, rowFloats = lay.rowPixels() * outChannels;
+        Parallel.forRange(w.batch(), 1, (from, to) -> {
+            float[][] scratch = SCRATCH.get();
+            for (int n = from; n < to; n++) {
+                float[] rows = convolve(scratch, expand(scratch, image, n, w, outChannels, lay), lw, lb, lay);
+                if (convOut != null) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        System.arraycopy(rows, oy * rowFloats, convOut, (n * oh + oy) * rowLength, rowLength);
+                    }
+                }
+                if (pooled != null) {
+                    int poolHeight = pool.outHeight(), poolWidth = pool.outWidth();
+                    for (int py = 0; py < poolHeight; py++) {
+                        LOOPS.maxPool2x2ForwardRow(pooled, (n * poolHeight + py) * poolWidth * outChannels, rows, 2 * py * rowFloats,
+                                (2 * py + 1) * rowFloats, poolWidth, outChannels);
+                    }
+                }
+            }
+        });
+    }
+
+    /** {@code laneWeights[tap]}: the tap's weight of each out-channel, repeated P times; {@code laneBias} likewise. */
+    private void spreadOverLanes(float[] weights, float[] bias, Layout lay, int outChannels) {
         int taps = lay.shifts().length;
         laneWeights = VectorBlock.atLeast(laneWeights, taps * L);
-        float[] lw = laneWeights;
         for (int t = 0; t < taps; t++) {
             for (int lane = 0; lane < L; lane++) {
-                lw[t * L + lane] = weights[lane % outChannels * taps + t];
+                laneWeights[t * L + lane] = weights[lane % outChannels * taps + t];
             }
         }
         for (int lane = 0; lane < L; lane++) {
             laneBias[lane] = bias == null ? 0f : bias[lane % outChannels];
         }
-        float[] lb = laneBias;
-        int oh = w.outHeight(), ow = w.outWidth(), rowFloats = lay.rowPixels() * outChannels;
-        Parallel.forRange(w.batch(), 1, (from, to) -> {
-            float[][] scratch = SCRATCH.get();
-            for (int n = from; n < to; n++) {
-                float[] e = expand(scratch, image, n, w, outChannels, lay);
-                float[] rows = scratch[1] = VectorBlock.atLeast(scratch[1], lay.vectors() * L);
-                convolveRows(rows, e, lw, lb, lay);
-                for (int oy = 0; oy < oh; oy++) {
-                    System.arraycopy(rows, oy * rowFloats, out, (n * oh + oy) * ow * outChannels, ow * outChannels);
-                }
-            }
-        });
+    }
+
+    /** The expanded image {@code e} convolved into this thread's output rows (see {@link #convolveRows}). */
+    private static float[] convolve(float[][] scratch, float[] e, float[] lw, float[] lb, Layout lay) {
+        float[] rows = scratch[OUTPUT] = VectorBlock.atLeast(scratch[OUTPUT], lay.vectors() * L);
+        convolveRows(rows, e, lw, lb, lay);
+        return rows;
     }
 
     /** {@code rows[vector] = lb + sum over taps of e[vector + shift] * lw[tap]}, eight vectors at a time. */
@@ -144,35 +181,56 @@ final class OneChannelConv implements CpuConv {
     @Override
     public void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
         int oh = w.outHeight(), rowLength = w.outWidth() * outChannels;
-        backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n) -> {
+        backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n, scratch) -> {
             for (int oy = 0; oy < oh; oy++) {
                 System.arraycopy(dOut, (n * oh + oy) * rowLength, d, oy * rowFloats, rowLength);
             }
         });
     }
 
-    @Override
-    public boolean suitsThroughMaxPool(Window2d pool, Window2d w, int outChannels) {
-        return suits(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels) && CpuWindowOps.isTiled2x2(pool);
-    }
-
-    /** dOut's rows are made image by image in this thread's scratch, straight from the pool's gradient. */
+    /**
+     * dOut's rows are made image by image in this thread's scratch, straight from the pool's gradient; without
+     * {@code convOut}, the pool reads the output rows {@link #convolve} makes again from the expanded image.
+     */
     @Override
     public void backwardWeightsThroughMaxPool(float[] dWeights, float[] dBias, float[] dPooled, float[] convOut, Window2d pool,
-                                              float[] image, Window2d w, int outChannels) {
-        int oh = w.outHeight(), rowLength = w.outWidth() * outChannels, poolHeight = pool.outHeight(), poolWidth = pool.outWidth();
-        backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n) -> {
-            for (int py = 0; py < poolHeight; py++) {
-                int top = (n * oh + 2 * py) * rowLength;
-                LOOPS.maxPool2x2BackwardRow(d, 2 * py * rowFloats, (2 * py + 1) * rowFloats, dPooled,
-                        (n * poolHeight + py) * poolWidth * outChannels, convOut, top, top + rowLength, poolWidth, outChannels);
-            }
+                                              float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
+        int oh = w.outHeight(), rowLength = w.outWidth() * outChannels, pooledImage = pool.outHeight() * pool.outWidth() * outChannels;
+        if (convOut != null) {
+            backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n, scratch) ->
+                    routeThroughPool(d, rowFloats, dPooled, n * pooledImage, convOut, n * oh * rowLength, rowLength, pool, outChannels));
+            return;
+        }
+        Layout lay = Layout.of(w, outChannels);
+        spreadOverLanes(weights, bias, lay, outChannels);
+        float[] lw = laneWeights, lb = laneBias;
+        backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n, scratch) -> {
+            float[] rows = convolve(scratch, scratch[EXPANDED], lw, lb, lay);
+            routeThroughPool(d, rowFloats, dPooled, n * pooledImage, rows, 0, rowFloats, pool, outChannels);
         });
     }
 
-    /** Fills rows {@code [oy * rowFloats, oy * rowFloats + outWidth * outChannels)} of {@code d} with image {@code n}'s dOut. */
+    /**
+     * Rows {@code [0, 2 * pool.outHeight())} of {@code d} ({@code rowFloats} apart) from one image's pooled gradient
+     * at {@code dPooled[o]}, each window's to its first maximum in the convolution's output: its row {@code oy} at
+     * {@code in[start + oy * stride]}.
+     */
+    private static void routeThroughPool(float[] d, int rowFloats, float[] dPooled, int o, float[] in, int start, int stride,
+                                         Window2d pool, int outChannels) {
+        int poolWidth = pool.outWidth();
+        for (int py = 0; py < pool.outHeight(); py++) {
+            int top = start + 2 * py * stride;
+            LOOPS.maxPool2x2BackwardRow(d, 2 * py * rowFloats, (2 * py + 1) * rowFloats, dPooled, o + py * poolWidth * outChannels,
+                    in, top, top + stride, poolWidth, outChannels);
+        }
+    }
+
+    /**
+     * Fills rows {@code [oy * rowFloats, oy * rowFloats + outWidth * outChannels)} of {@code d} with image {@code n}'s
+     * dOut; {@code scratch} is this thread's, image n expanded in its slot {@link #EXPANDED}.
+     */
     private interface GradientRows {
-        void fill(float[] d, int rowFloats, int n);
+        void fill(float[] d, int rowFloats, int n, float[][] scratch);
     }
 
     private void backwardWeights(float[] dWeights, float[] dBias, float[] image, Window2d w, int outChannels, GradientRows dOut) {
@@ -189,8 +247,8 @@ final class OneChannelConv implements CpuConv {
                 int last = Math.min(w.batch(), (chunk + 1) * WEIGHT_CHUNK_IMAGES);
                 for (int n = chunk * WEIGHT_CHUNK_IMAGES; n < last; n++) {
                     float[] e = expand(scratch, image, n, w, outChannels, lay);
-                    float[] d = scratch[1] = VectorBlock.atLeast(scratch[1], lay.vectors() * L);
-                    dOut.fill(d, rowFloats, n);
+                    float[] d = scratch[GRADIENT] = VectorBlock.atLeast(scratch[GRADIENT], lay.vectors() * L);
+                    dOut.fill(d, rowFloats, n, scratch);
                     for (int oy = 0; oy < oh; oy++) {
                         Arrays.fill(d, oy * rowFloats + rowLength, (oy + 1) * rowFloats, 0f);
                     }
@@ -276,7 +334,7 @@ final class OneChannelConv implements CpuConv {
 
     /** Image {@code n} zero-padded, each pixel repeated over {@code outChannels} lanes, in this thread's scratch. */
     private static float[] expand(float[][] scratch, float[] image, int n, Window2d w, int outChannels, Layout lay) {
-        float[] e = scratch[0] = VectorBlock.atLeast(scratch[0], lay.expandedLength(outChannels));
+        float[] e = scratch[EXPANDED] = VectorBlock.atLeast(scratch[EXPANDED], lay.expandedLength(outChannels));
         int h = w.height(), wd = w.width(), ph = w.padH(), pw = w.padW(), rowFloats = lay.rowPixels() * outChannels;
         FloatVector zero = FloatVector.zero(S);
         // Pixel by pixel, left to right: each store writes L lanes, and the next pixel overwrites all but the

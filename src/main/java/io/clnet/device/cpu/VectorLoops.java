@@ -71,33 +71,36 @@ final class VectorLoops implements CpuLoops {
 
     @Override
     public void maxPool2x2Forward(float[] out, float[] in, Window2d w) {
-        int ch = w.channels();
-        CpuWindowOps.forEachTiledRow(w, (top, bottom, o, from, to) -> {
-            int ox = from;
-            if (ch == HALF) {
-                // Two output pixels per store: each input vector holds one window row of one output pixel.
-                for (; ox + 1 < to; ox += 2) {
-                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
-                    FloatVector v0 = FloatVector.fromArray(S, in, t).max(FloatVector.fromArray(S, in, b));
-                    FloatVector v1 = FloatVector.fromArray(S, in, t + L).max(FloatVector.fromArray(S, in, b + L));
-                    v0 = v0.max(v0.rearrange(SWAP_HALVES));
-                    v1 = v1.max(v1.rearrange(SWAP_HALVES));
-                    v0.blend(v1, HIGH_HALF).intoArray(out, o + ox * ch);
-                }
-            } else {
-                for (; ox < to; ox++) {
-                    int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
-                    for (int c = 0; c < ch; c += L) {
-                        FloatVector.fromArray(S, in, t + c).max(FloatVector.fromArray(S, in, t + ch + c))
-                                .max(FloatVector.fromArray(S, in, b + c).max(FloatVector.fromArray(S, in, b + ch + c)))
-                                .intoArray(out, o + ox * ch + c);
-                    }
+        int ow = w.outWidth(), ch = w.channels();
+        CpuWindowOps.forEachTiledRow(w, (top, bottom, o, from, to) -> maxPool2x2ForwardRow(out, o, in, top, bottom, ow, ch));
+    }
+
+    @Override
+    public void maxPool2x2ForwardRow(float[] out, int o, float[] in, int top, int bottom, int outWidth, int ch) {
+        int ox = 0;
+        if (ch == HALF) {
+            // Two output pixels per store: each input vector holds one window row of one output pixel.
+            for (; ox + 1 < outWidth; ox += 2) {
+                int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
+                FloatVector v0 = FloatVector.fromArray(S, in, t).max(FloatVector.fromArray(S, in, b));
+                FloatVector v1 = FloatVector.fromArray(S, in, t + L).max(FloatVector.fromArray(S, in, b + L));
+                v0 = v0.max(v0.rearrange(SWAP_HALVES));
+                v1 = v1.max(v1.rearrange(SWAP_HALVES));
+                v0.blend(v1, HIGH_HALF).intoArray(out, o + ox * ch);
+            }
+        } else if (ch % L == 0) {
+            for (; ox < outWidth; ox++) {
+                int t = top + 2 * ox * ch, b = bottom + 2 * ox * ch;
+                for (int c = 0; c < ch; c += L) {
+                    FloatVector.fromArray(S, in, t + c).max(FloatVector.fromArray(S, in, t + ch + c))
+                            .max(FloatVector.fromArray(S, in, b + c).max(FloatVector.fromArray(S, in, b + ch + c)))
+                            .intoArray(out, o + ox * ch + c);
                 }
             }
-            for (; ox < to; ox++) {
-                CpuWindowOps.maxPool2x2(out, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
-            }
-        });
+        }
+        for (; ox < outWidth; ox++) {
+            CpuWindowOps.maxPool2x2(out, in, top + 2 * ox * ch, bottom + 2 * ox * ch, o + ox * ch, ch);
+        }
     }
 
     @Override

@@ -4,11 +4,14 @@ import io.clnet.device.Buffer;
 import io.clnet.device.Window2d;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import static io.clnet.device.contract.DeviceFixture.assertClose;
 import static io.clnet.device.contract.DeviceFixture.random;
+import static io.clnet.device.contract.DeviceFixture.randomIntegers;
+import static io.clnet.device.contract.DeviceFixture.toDouble;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -260,7 +263,8 @@ interface ConvContract extends DeviceFixture {
             Buffer dWeights = allocate(oc * k), dBias = allocate(oc);
             device().fill(dWeights, Float.NaN, oc * k);
             device().fill(dBias, Float.NaN, oc);
-            device().convBackwardWeightsThroughMaxPool(dWeights, dBias, dPooledBuffer, convOutBuffer, pool, imageBuffer, null, w, oc);
+            device().convBackwardWeightsThroughMaxPool(dWeights, dBias, dPooledBuffer, convOutBuffer, pool, imageBuffer,
+                    upload(random(rnd, oc * k)), upload(random(rnd, oc)), null, w, oc);
             float[] gotWeights = download(dWeights), gotBias = download(dBias);
             assertClose(what, want, gotWeights, 1e-5 * rows, 1e-5);
             assertClose(what + ", bias", wantBias, gotBias, 1e-5 * rows, 1e-5);
@@ -277,7 +281,98 @@ interface ConvContract extends DeviceFixture {
         Window2d w = Window2d.square(2, 6, 6, 1, 3, 1, 1), pool = Window2d.square(2, 6, 6, 4, 2, 2, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> device().convBackwardWeightsThroughMaxPool(allocate(8 * 9), allocate(8), allocate(pool.outputLength()),
-                        allocate(pool.inputLength()), pool, allocate(w.inputLength()), null, w, 8));
+                        allocate(pool.inputLength()), pool, allocate(w.inputLength()), allocate(8 * 9), allocate(8), null, w, 8));
         assertTrue(e.getMessage().contains("the pool reads [2,6,6,4] but the convolution writes [2,6,6,8]"), e.getMessage());
+        IllegalArgumentException f = assertThrows(IllegalArgumentException.class,
+                () -> device().convMaxPoolForward(allocate(pool.outputLength()), null, allocate(w.inputLength()), allocate(8 * 9),
+                        allocate(8), null, w, pool, 8));
+        assertTrue(f.getMessage().contains("convMaxPoolForward") && f.getMessage().contains("the pool reads [2,6,6,4]"), f.getMessage());
+    }
+
+    /**
+     * Convolution then max pool as one op, and its weight gradient with the convolution's output kept or (where
+     * {@code convMaxPoolKeptLength} is 0) computed again: against the double-precision reference and bit for bit
+     * against the separate ops. Images and weights are small integers, so the convolution's outputs are exact and
+     * windows hold ties, which the recomputed output must break as the forward's did. Cases: simple's first layer at
+     * batch 1 and across chunks of images, 16, 4, 2 and 1 out-channels, odd sizes the pool does not tile, an
+     * overlapping padded pool, a 3-channel image, no bias.
+     */
+    @Test
+    default void convMaxPoolForwardAndItsWeightGradientMatchTheSeparateOps() {
+        Random rnd = new Random(34);
+        record Fused(Window2d conv, int outChannels, int pool, int poolStride, int poolPad, boolean bias) {
+        }
+        for (Fused c : List.of(new Fused(Window2d.square(1, 6, 10, 1, 3, 1, 1), 8, 2, 2, 0, true),
+                new Fused(Window2d.square(9, 8, 6, 1, 3, 1, 1), 8, 2, 2, 0, true),
+                new Fused(Window2d.square(2, 4, 6, 1, 3, 1, 1), 16, 2, 2, 0, true),
+                new Fused(new Window2d(3, 6, 8, 1, 3, 2, 1, 1, 1, 0), 4, 2, 2, 0, false),
+                new Fused(Window2d.square(2, 4, 4, 1, 3, 1, 0), 2, 2, 2, 0, true),
+                new Fused(Window2d.square(2, 6, 10, 1, 3, 1, 1), 1, 2, 2, 0, true),
+                new Fused(Window2d.square(2, 7, 9, 1, 3, 1, 1), 8, 2, 2, 0, true),
+                new Fused(Window2d.square(2, 7, 7, 1, 3, 1, 1), 8, 3, 2, 1, true),
+                new Fused(Window2d.square(2, 6, 6, 3, 3, 1, 1), 8, 2, 2, 0, true))) {
+            Window2d w = c.conv();
+            int oc = c.outChannels(), k = w.patchCols();
+            Window2d pool = Window2d.square(w.batch(), w.outHeight(), w.outWidth(), oc, c.pool(), c.poolStride(), c.poolPad());
+            String what = "convMaxPoolForward " + w + " to " + oc + ", pooled " + pool;
+            float[] image = randomIntegers(rnd, w.inputLength()), weights = randomIntegers(rnd, oc * k);
+            float[] bias = c.bias() ? randomIntegers(rnd, oc) : null, dPooled = random(rnd, pool.outputLength());
+            double[] cols = Reference.im2col(image, w);
+            float[] convOut = new float[pool.inputLength()];
+            for (int r = 0; r < w.patchRows(); r++) {
+                for (int o = 0; o < oc; o++) {
+                    double sum = bias == null ? 0 : bias[o];
+                    for (int t = 0; t < k; t++) {
+                        sum += cols[r * k + t] * weights[o * k + t];
+                    }
+                    convOut[r * oc + o] = (float) sum; // small integers: exact
+                }
+            }
+            Buffer imageBuffer = upload(image), weightBuffer = upload(weights), biasBuffer = bias == null ? null : upload(bias);
+            Buffer pooled = allocate(pool.outputLength()), keptOut = allocate(pool.inputLength());
+            device().convMaxPoolForward(pooled, null, imageBuffer, weightBuffer, biasBuffer, null, w, pool, oc);
+            float[] got = download(pooled);
+            assertClose(what, Reference.pool(convOut, pool, true), got, 0, 0);
+            device().convMaxPoolForward(pooled, keptOut, imageBuffer, weightBuffer, biasBuffer, null, w, pool, oc);
+            assertArrayEquals(got, download(pooled), what + ": another result with the convolution's output kept");
+            assertClose(what + ", the kept output", toDouble(convOut), download(keptOut), 0, 0);
+
+            int kept = device().convMaxPoolKeptLength(w, pool, oc);
+            assertTrue(kept == 0 || kept == pool.inputLength(), what + ": kept length " + kept);
+            Buffer dPooledBuffer = upload(dPooled), dWeights = allocate(oc * k), dBias = allocate(oc);
+            device().fill(dWeights, Float.NaN, oc * k);
+            device().convBackwardWeightsThroughMaxPool(dWeights, dBias, dPooledBuffer, kept == 0 ? null : keptOut, pool, imageBuffer,
+                    weightBuffer, biasBuffer, null, w, oc);
+            float[] gotWeights = download(dWeights), gotBias = download(dBias);
+            Buffer dOut = allocate(pool.inputLength()), twoOpsWeights = allocate(oc * k), twoOpsBias = allocate(oc);
+            device().maxPoolBackward(dOut, dPooledBuffer, keptOut, pool);
+            device().convBackwardWeights(twoOpsWeights, twoOpsBias, dOut, imageBuffer, null, w, oc);
+            assertArrayEquals(download(twoOpsWeights), gotWeights, what + ", kept " + kept + ": the two ops gave other weight gradients");
+            assertArrayEquals(download(twoOpsBias), gotBias, what + ", kept " + kept + ": the two ops gave another bias gradient");
+            double[] want = new double[oc * k], wantBias = new double[oc];
+            float[] routed = download(dOut);
+            for (int r = 0; r < w.patchRows(); r++) {
+                for (int o = 0; o < oc; o++) {
+                    wantBias[o] += routed[r * oc + o];
+                    for (int t = 0; t < k; t++) {
+                        want[o * k + t] += routed[r * oc + o] * cols[r * k + t];
+                    }
+                }
+            }
+            assertClose(what + ", weight gradient", want, gotWeights, 1e-5 * w.patchRows(), 1e-5);
+            assertClose(what + ", bias gradient", wantBias, gotBias, 1e-5 * w.patchRows(), 1e-5);
+            assertTrue(Arrays.stream(toDouble(gotWeights)).anyMatch(v -> v != 0), what + ": an all-zero weight gradient");
+        }
+    }
+
+    @Test
+    default void convBackwardWeightsThroughMaxPoolNeedsTheOutputWhereTheDeviceKeepsIt() {
+        Window2d w = Window2d.square(2, 6, 6, 3, 3, 1, 1), pool = Window2d.square(2, 6, 6, 8, 2, 2, 0);
+        int kept = device().convMaxPoolKeptLength(w, pool, 8);
+        assertTrue(kept == pool.inputLength(), "a 3-channel image: kept length " + kept);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> device().convBackwardWeightsThroughMaxPool(allocate(8 * 27), allocate(8), allocate(pool.outputLength()), null, pool,
+                        allocate(w.inputLength()), allocate(8 * 27), allocate(8), null, w, 8));
+        assertTrue(e.getMessage().contains("convOut is null, but this device needs the convolution's output kept"), e.getMessage());
     }
 }
