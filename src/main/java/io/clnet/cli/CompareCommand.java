@@ -64,24 +64,33 @@ public final class CompareCommand {
         try {
             for (DeviceSelector.Selection s : opened.selections()) {
                 String id = s.device().info().id();
-                double peak;
-                try {
-                    out.println("device " + s.device().info() + ": measuring its peak...");
-                    peak = s.device().measurePeakGflops();
-                } catch (RuntimeException e) {
-                    // One device that fails must not cost the others their results.
-                    failures.add(id + ": " + e.getMessage());
-                    out.println("device " + id + " failed: " + e.getMessage());
-                    continue;
-                }
-                out.printf(Locale.ROOT, "device %s: peak %.1f GFLOP/s%n", id, peak);
-                deviceIds.add(id);
+                double peak = Double.NaN;
                 for (String model : models) {
                     try {
                         if (settleSeconds > 0) {
                             int settled = SpeedRun.settle(s.device(), model, data.train(), batch, seed, settleSeconds);
                             out.printf("  %s on %s: settled with %d throwaway steps (JIT, kernel builds)%n", model, id, settled);
                         }
+                    } catch (RuntimeException e) {
+                        failures.add(model + " on " + id + ": " + e.getMessage());
+                        out.println("  " + model + " on " + id + " failed: " + e.getMessage());
+                        continue;
+                    }
+                    if (Double.isNaN(peak)) {
+                        // Measured once the JIT and kernel builds of the first settle are done, which would slow it.
+                        try {
+                            out.println("device " + s.device().info() + ": measuring its peak...");
+                            peak = s.device().measurePeakGflops();
+                        } catch (RuntimeException e) {
+                            // One device that fails must not cost the others their results.
+                            failures.add(id + ": " + e.getMessage());
+                            out.println("device " + id + " failed: " + e.getMessage());
+                            break;
+                        }
+                        out.printf(Locale.ROOT, "device %s: peak %.1f GFLOP/s%n", id, peak);
+                        deviceIds.add(id);
+                    }
+                    try {
                         SpeedRun.Result r = SpeedRun.run(s.device(), model, data.train(), batch, warmup, steps, seed, profile,
                                 done -> {
                                     if (done % PROGRESS_EVERY == 0 && done < warmup + steps) {

@@ -14,12 +14,20 @@ interface CpuGemm {
      */
     double measurePeakGflops();
 
-    /** Runs {@code perThread} on every core at once, {@code rounds} times; returns the best total GFLOP/s. */
+    /**
+     * Runs {@code perThread} on every core at once (on the threads that run every CPU op), {@code rounds} times;
+     * returns the best total GFLOP/s. The best, because anything else on the machine (a JIT compile, another
+     * process) only ever makes a round slower.
+     */
     static double bestRate(int rounds, double flopsPerThread, Runnable perThread) {
         double best = 0;
         for (int r = 0; r < rounds; r++) {
             long start = System.nanoTime();
-            java.util.stream.IntStream.range(0, Parallel.THREADS).parallel().forEach(t -> perThread.run());
+            Parallel.forRange(Parallel.THREADS, 1, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    perThread.run();
+                }
+            });
             double seconds = (System.nanoTime() - start) / 1e9;
             best = Math.max(best, flopsPerThread * Parallel.THREADS / seconds / 1e9);
         }

@@ -300,7 +300,7 @@ final class VectorGemm implements CpuGemm {
     @Override
     public double measurePeakGflops() {
         fmaLoop(PEAK_ITERATIONS / 10); // let C2 compile it first
-        return CpuGemm.bestRate(5, 2.0 * 12 * L * PEAK_ITERATIONS, () -> fmaLoop(PEAK_ITERATIONS));
+        return CpuGemm.bestRate(10, 2.0 * 12 * L * PEAK_ITERATIONS, () -> fmaLoop(PEAK_ITERATIONS));
     }
 
     /** Twelve independent FMA chains (enough to cover FMA latency on two pipes); the sum is kept so none is dropped. */
