@@ -14,7 +14,9 @@ import io.clnet.device.Window2d;
  *       pixel by pixel: {@code stacked[n][oy][x][ky][c] = padded[n][oy * sh + ky][x][c]}. The windows of
  *       neighbouring output pixels of one row are then one contiguous run (x from {@code ox * sw} on), so one
  *       call covers every tap and nothing is carried between kernel rows. It is {@code kh} copies of the
- *       image, where im2col is {@code kh * kw}.</li>
+ *       image, where im2col is {@code kh * kw}. The tall forward stacks each tile's rows in the thread's
+ *       scratch just before it multiplies them, so they are read from its cache (simple's median step was
+ *       0.11-0.13 ms shorter than with the whole batch stacked first, in an ad-hoc in-JVM A/B).</li>
  *   <li><b>Pixels folded into columns</b>: a block column is (pixel j of a group of {@code P} neighbours,
  *       out-channel o), {@code P = NR / lanes} where {@code lanes} is the out-channel count rounded up to a
  *       power of two. The weights are spread so that the run's pixel x meets kernel column
@@ -46,6 +48,9 @@ final class NarrowConv implements CpuConv {
      * whose calls run a whole image: 117-125 against 80-84 here.
      */
     private static final int SHORT_KERNEL_ROW = 16;
+
+    /** Per thread: the stacked rows of one forward tile. */
+    private static final PerThread<float[][]> TILE = new PerThread<>(() -> new float[][] {new float[0]});
 
     private float[] stacked = new float[0];
     private float[] folded = new float[0];
@@ -79,28 +84,33 @@ final class NarrowConv implements CpuConv {
     private void forwardTall(float[] out, float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
         int kc = w.kernelH() * w.channels(), run = w.kernelW() * kc, ow = w.outWidth();
         int stackedWidth = stackedWidth(w, 1), rowLength = stackedWidth * kc, pixelStep = w.strideW() * kc;
-        float[] s = stack(image, w, stackedWidth, 0);
         float[] b = fold(weights, w, outChannels, 1, L);
         float[] groupBias = bias == null ? null : spreadBias(bias, outChannels, L);
-        int pixels = w.patchRows();
-        Parallel.forRange(VectorBlock.ceilDiv(pixels, FORWARD_TILE * TALL), 1, (from, to) -> {
+        int pixels = w.patchRows(), tile = FORWARD_TILE * TALL;
+        Parallel.forRange(VectorBlock.ceilDiv(pixels, tile), 1, (from, to) -> {
             VectorBlock.Workspace block = VectorBlock.workspace();
-            int end = Math.min(pixels, to * FORWARD_TILE * TALL);
-            for (int m0 = from * FORWARD_TILE * TALL; m0 < end; m0 += TALL) {
-                int valid = Math.min(TALL, end - m0);
-                for (int r = 0; r < TALL; r++) {
-                    int m = m0 + Math.min(r, valid - 1);
-                    block.rows[r] = m / ow * rowLength + m % ow * pixelStep;
-                }
-                VectorBlock.multiplyTall(run, s, block.rows, 1, b, 0, NR, block.tmp);
-                if (groupBias != null) {
-                    VectorBlock.addToRows(block.tmp, groupBias, 0);
-                }
-                if (outChannels == L) {
-                    System.arraycopy(block.tmp, 0, out, m0 * L, valid * L);
-                } else {
-                    for (int r = 0; r < valid; r++) {
-                        System.arraycopy(block.tmp, r * L, out, (m0 + r) * outChannels, outChannels);
+            float[][] scratch = TILE.get();
+            for (int t = from; t < to; t++) {
+                // This tile's output rows, stacked in this thread's scratch: they stay in its cache for the blocks.
+                int start = t * tile, end = Math.min(pixels, start + tile), firstRow = start / ow, rows = (end - 1) / ow + 1 - firstRow;
+                float[] s = scratch[0] = VectorBlock.atLeast(scratch[0], rows * rowLength);
+                stackRows(s, 0, image, w, stackedWidth, firstRow, firstRow + rows);
+                for (int m0 = start; m0 < end; m0 += TALL) {
+                    int valid = Math.min(TALL, end - m0);
+                    for (int r = 0; r < TALL; r++) {
+                        int m = m0 + Math.min(r, valid - 1);
+                        block.rows[r] = (m / ow - firstRow) * rowLength + m % ow * pixelStep;
+                    }
+                    VectorBlock.multiplyTall(run, s, block.rows, 1, b, 0, NR, block.tmp);
+                    if (groupBias != null) {
+                        VectorBlock.addToRows(block.tmp, groupBias, 0);
+                    }
+                    if (outChannels == L) {
+                        System.arraycopy(block.tmp, 0, out, m0 * L, valid * L);
+                    } else {
+                        for (int r = 0; r < valid; r++) {
+                            System.arraycopy(block.tmp, r * L, out, (m0 + r) * outChannels, outChannels);
+                        }
                     }
                 }
             }
@@ -228,35 +238,39 @@ final class NarrowConv implements CpuConv {
      * scratch, followed by {@code slack} floats that a block may read past the last run and ignore.
      */
     private float[] stack(float[] image, Window2d w, int stackedWidth, int slack) {
-        int kh = w.kernelH(), c = w.channels(), kc = kh * c, h = w.height(), wd = w.width(), oh = w.outHeight();
-        int sh = w.strideH(), ph = w.padH(), pw = w.padW(), rowLength = stackedWidth * kc, outRows = w.batch() * oh;
+        int rowLength = stackedWidth * w.kernelH() * w.channels(), outRows = w.batch() * w.outHeight();
         stacked = VectorBlock.atLeast(stacked, outRows * rowLength + slack);
         float[] s = stacked;
-        Parallel.forRange(outRows, Math.max(1, 4096 / rowLength), (from, to) -> {
-            for (int row = from; row < to; row++) {
-                int n = row / oh, oy = row % oh, base = row * rowLength;
-                for (int ky = 0; ky < kh; ky++) {
-                    int iy = oy * sh + ky - ph, to0 = base + ky * c;
-                    if (iy < 0 || iy >= h) {
-                        zero(s, to0, kc, c, 0, stackedWidth);
-                        continue;
+        Parallel.forRange(outRows, Math.max(1, 4096 / rowLength), (from, to) -> stackRows(s, from * rowLength, image, w, stackedWidth, from, to));
+        return s;
+    }
+
+    /** Stacked rows {@code [from, to)} (each an output row of some image) into {@code s} from {@code at} on. */
+    private static void stackRows(float[] s, int at, float[] image, Window2d w, int stackedWidth, int from, int to) {
+        int kh = w.kernelH(), c = w.channels(), kc = kh * c, h = w.height(), wd = w.width(), oh = w.outHeight();
+        int sh = w.strideH(), ph = w.padH(), pw = w.padW(), rowLength = stackedWidth * kc;
+        for (int row = from; row < to; row++) {
+            int n = row / oh, oy = row % oh, base = at + (row - from) * rowLength;
+            for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * sh + ky - ph, to0 = base + ky * c;
+                if (iy < 0 || iy >= h) {
+                    zero(s, to0, kc, c, 0, stackedWidth);
+                    continue;
+                }
+                zero(s, to0, kc, c, 0, pw);
+                zero(s, to0, kc, c, pw + wd, stackedWidth);
+                int src = (n * h + iy) * wd * c, dst = to0 + pw * kc;
+                if (c == 1) {
+                    for (int x = 0; x < wd; x++) {
+                        s[dst + x * kc] = image[src + x];
                     }
-                    zero(s, to0, kc, c, 0, pw);
-                    zero(s, to0, kc, c, pw + wd, stackedWidth);
-                    int src = (n * h + iy) * wd * c, dst = to0 + pw * kc;
-                    if (c == 1) {
-                        for (int x = 0; x < wd; x++) {
-                            s[dst + x * kc] = image[src + x];
-                        }
-                    } else {
-                        for (int x = 0; x < wd; x++) {
-                            System.arraycopy(image, src + x * c, s, dst + x * kc, c);
-                        }
+                } else {
+                    for (int x = 0; x < wd; x++) {
+                        System.arraycopy(image, src + x * c, s, dst + x * kc, c);
                     }
                 }
             }
-        });
-        return s;
+        }
     }
 
     /** Zeroes the {@code c} floats of pixels {@code [from, to)} of one kernel row of a stacked row (pixels {@code kc} apart). */
