@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code compare}: the same models, seed and batches on every device, one table. Per device the peak is
- * measured first (the CPU's FMA loop, an OpenCL device's large SGEMM); per (device, model) the timed
- * steps give images/s, ms/step, achieved GFLOP/s (training FLOPs per image x images/s) and MFU
- * (achieved / peak). Loss and parameter differences are relative to the CPU run (or the first device
+ * {@code compare}: the same models, seed and batches on every device, one table. Per (device, model) the
+ * timed steps give images/s, ms/step, achieved GFLOP/s (training FLOPs per image x images/s) and MFU
+ * (achieved / peak), the peak being the device's (the CPU's FMA loop, an OpenCL device's large SGEMM)
+ * measured just before and just after those steps, the larger of the two. Loss and parameter differences are relative to the CPU run (or the first device
  * when the CPU is not in the list). The table goes to {@code --out} as {@code compare.json}, with
  * {@code compare.png}; {@code --json} prints it as the last line.
  */
@@ -64,7 +64,7 @@ public final class CompareCommand {
         try {
             for (DeviceSelector.Selection s : opened.selections()) {
                 String id = s.device().info().id();
-                double peak = Double.NaN;
+                out.println("device " + s.device().info());
                 for (String model : models) {
                     try {
                         if (settleSeconds > 0) {
@@ -76,18 +76,18 @@ public final class CompareCommand {
                         out.println("  " + model + " on " + id + " failed: " + e.getMessage());
                         continue;
                     }
-                    if (Double.isNaN(peak)) {
-                        // Measured once the JIT and kernel builds of the first settle are done, which would slow it.
-                        try {
-                            out.println("device " + s.device().info() + ": measuring its peak...");
-                            peak = s.device().measurePeakGflops();
-                        } catch (RuntimeException e) {
-                            // One device that fails must not cost the others their results.
-                            failures.add(id + ": " + e.getMessage());
-                            out.println("device " + id + " failed: " + e.getMessage());
-                            break;
-                        }
-                        out.printf(Locale.ROOT, "device %s: peak %.1f GFLOP/s%n", id, peak);
+                    // The peak just before and just after the timed steps, once the settle's JIT and kernel builds
+                    // are done: this machine's capacity moves over seconds (a vCPU can lose half of it).
+                    double before;
+                    try {
+                        before = s.device().measurePeakGflops();
+                    } catch (RuntimeException e) {
+                        // One device that fails must not cost the others their results.
+                        failures.add(id + ": " + e.getMessage());
+                        out.println("device " + id + " failed to measure its peak: " + e.getMessage());
+                        break;
+                    }
+                    if (!deviceIds.contains(id)) {
                         deviceIds.add(id);
                     }
                     try {
@@ -97,7 +97,9 @@ public final class CompareCommand {
                                         out.printf("  %s on %s: %d/%d steps%n", model, id, done, warmup + steps);
                                     }
                                 });
-                        out.printf(Locale.ROOT, "  %s on %s: %.1f img/s, %.2f ms/step%n", model, id, r.imagesPerSecond(), r.msPerStep());
+                        double after = s.device().measurePeakGflops(), peak = Math.max(before, after);
+                        out.printf(Locale.ROOT, "  %s on %s: %.1f img/s, %.2f ms/step; peak %.1f GFLOP/s (%.1f before, %.1f after)%n",
+                                model, id, r.imagesPerSecond(), r.msPerStep(), peak, before, after);
                         if (r.profile() != null) {
                             out.print(r.profile());
                         }
