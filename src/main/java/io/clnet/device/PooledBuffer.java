@@ -1,5 +1,7 @@
 package io.clnet.device;
 
+import java.util.function.Supplier;
+
 /** A {@link Buffer} whose memory goes back to its device's {@link BufferPool} on close. */
 final class PooledBuffer<M> implements Buffer {
     private final Device device;
@@ -24,9 +26,10 @@ final class PooledBuffer<M> implements Buffer {
         return device;
     }
 
-    M memory(String op, String name) {
+    /** The memory; {@code op} describes the op asking, for the error when the buffer was closed. */
+    M memory(Supplier<String> op, String name) {
         if (memory == null) {
-            throw new IllegalStateException(op + ": buffer '" + name + "' was already closed");
+            throw new IllegalStateException(op.get() + ": buffer '" + name + "' was already closed");
         }
         return memory;
     }
