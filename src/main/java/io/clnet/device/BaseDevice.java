@@ -275,11 +275,11 @@ public abstract class BaseDevice<M> implements Device {
 
     @Override
     public final int convMaxPoolKeptLength(Window2d w, Window2d pool, int outChannels) {
-        return fusesConvMaxPool(w, pool, outChannels) ? 0 : pool.inputLength();
+        return runsConvMaxPoolAsOne(w, pool, outChannels) ? 0 : pool.inputLength();
     }
 
     /** Whether the fused hooks run this convolution under this pool (both checked to read what the convolution writes). */
-    private boolean fusesConvMaxPool(Window2d w, Window2d pool, int outChannels) {
+    private boolean runsConvMaxPoolAsOne(Window2d w, Window2d pool, int outChannels) {
         return convPatchLength(w, outChannels) == 0 && convolvesFromImage(OpKind.CONV_FORWARD, w, outChannels)
                 && convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels) && fusesMaxPool(pool, w, outChannels);
     }
@@ -289,7 +289,7 @@ public abstract class BaseDevice<M> implements Device {
                                          Window2d w, Window2d pool, int outChannels) {
         Supplier<String> op = () -> "convMaxPoolForward " + w + " to " + outChannels + " channels, pooled " + pool;
         checkPooledConvolution(op, w, pool, outChannels);
-        if (patches == null && fusesConvMaxPool(w, pool, outChannels)) {
+        if (patches == null && runsConvMaxPoolAsOne(w, pool, outChannels)) {
             M pm = mem(op, "pooled", pooled, 0, pool.outputLength());
             M cm = convOut == null ? null : mem(op, "convOut", convOut, 0, pool.inputLength());
             M im = mem(op, "image", image, 0, w.inputLength());
@@ -313,7 +313,7 @@ public abstract class BaseDevice<M> implements Device {
                                                         int outChannels) {
         Supplier<String> op = () -> "convBackwardWeightsThroughMaxPool " + w + " from " + outChannels + " channels, pooled " + pool;
         checkPooledConvolution(op, w, pool, outChannels);
-        boolean fused = patches == null && fusesConvMaxPool(w, pool, outChannels);
+        boolean fused = patches == null && runsConvMaxPoolAsOne(w, pool, outChannels);
         if (convOut == null && !fused) {
             throw new IllegalArgumentException(op.get() + ": convOut is null, but this device needs the convolution's output kept "
                     + "(convMaxPoolKeptLength is " + convMaxPoolKeptLength(w, pool, outChannels) + ")");
