@@ -56,7 +56,6 @@ public final class CompareCommand {
         DeviceSelector.Opened opened = selector.openAll(args.get("devices", "all"));
         opened.problems().forEach(p -> out.println("left out: " + p));
         List<Map<String, Object>> rows = new ArrayList<>();
-        List<String> deviceIds = new ArrayList<>();
         Map<String, SpeedRun.Result> reference = new LinkedHashMap<>();
         List<SpeedRun.Result> results = new ArrayList<>();
         List<Double> peaks = new ArrayList<>();
@@ -72,8 +71,7 @@ public final class CompareCommand {
                             out.printf("  %s on %s: settled with %d throwaway steps (JIT, kernel builds)%n", model, id, settled);
                         }
                     } catch (RuntimeException e) {
-                        failures.add(model + " on " + id + ": " + e.getMessage());
-                        out.println("  " + model + " on " + id + " failed: " + e.getMessage());
+                        runFailed(model, id, e, failures, out);
                         continue;
                     }
                     // The peak just before and just after the timed steps, once the settle's JIT and kernel builds
@@ -86,9 +84,6 @@ public final class CompareCommand {
                         failures.add(id + ": " + e.getMessage());
                         out.println("device " + id + " failed to measure its peak: " + e.getMessage());
                         break;
-                    }
-                    if (!deviceIds.contains(id)) {
-                        deviceIds.add(id);
                     }
                     try {
                         SpeedRun.Result r = SpeedRun.run(s.device(), model, data.train(), batch, warmup, steps, seed, profile,
@@ -106,14 +101,14 @@ public final class CompareCommand {
                         results.add(r);
                         peaks.add(peak);
                     } catch (RuntimeException e) {
-                        failures.add(model + " on " + id + ": " + e.getMessage());
-                        out.println("  " + model + " on " + id + " failed: " + e.getMessage());
+                        runFailed(model, id, e, failures, out);
                     }
                 }
             }
         } finally {
             opened.selections().forEach(s -> s.device().close());
         }
+        List<String> deviceIds = results.stream().map(SpeedRun.Result::device).distinct().toList();
         String referenceId = deviceIds.contains("cpu") ? "cpu" : deviceIds.isEmpty() ? null : deviceIds.get(0);
         results.stream().filter(r -> r.device().equals(referenceId)).forEach(r -> reference.put(r.model(), r));
         for (int i = 0; i < results.size(); i++) {
@@ -188,6 +183,12 @@ public final class CompareCommand {
     private static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
+    }
+
+    /** One (model, device) run that failed: named in the output and the failure list; the others go on. */
+    private static void runFailed(String model, String id, RuntimeException e, List<String> failures, PrintStream out) {
+        failures.add(model + " on " + id + ": " + e.getMessage());
+        out.println("  " + model + " on " + id + " failed: " + e.getMessage());
     }
 
     private static void write(Path outDir, Map<String, Object> json, List<String> models, List<String> devices,
