@@ -313,7 +313,8 @@ public abstract class BaseDevice<M> implements Device {
                                                         int outChannels) {
         Supplier<String> op = () -> "convBackwardWeightsThroughMaxPool " + w + " from " + outChannels + " channels, pooled " + pool;
         checkPooledConvolution(op, w, pool, outChannels);
-        boolean fused = patches == null && runsConvMaxPoolAsOne(w, pool, outChannels);
+        boolean fused = patches == null && (runsConvMaxPoolAsOne(w, pool, outChannels)
+                || convOut != null && routesMaxPoolGradientFromImage(w, pool, outChannels));
         if (convOut == null && !fused) {
             throw new IllegalArgumentException(op.get() + ": convOut is null, but this device needs the convolution's output kept "
                     + "(convMaxPoolKeptLength is " + convMaxPoolKeptLength(w, pool, outChannels) + ")");
@@ -337,6 +338,11 @@ public abstract class BaseDevice<M> implements Device {
             maxPoolBackward(dOut, dPooled, convOut, pool);
             convBackwardWeights(dWeights, dBias, dOut, image, patches, w, outChannels);
         }
+    }
+
+    private boolean routesMaxPoolGradientFromImage(Window2d w, Window2d pool, int outChannels) {
+        return convPatchLength(w, outChannels) == 0 && convolvesFromImage(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels)
+                && routesMaxPoolGradient(pool, w, outChannels);
     }
 
     /** Throws unless {@code pool} reads exactly what the convolution {@code w} writes, and can pool it. */
@@ -724,6 +730,15 @@ public abstract class BaseDevice<M> implements Device {
      * default is never: the separate ops run, with the convolution's output kept in between.
      */
     protected boolean fusesMaxPool(Window2d pool, Window2d w, int outChannels) {
+        return false;
+    }
+
+    /**
+     * Whether {@link #runConvBackwardWeightsThroughMaxPool} runs this weight gradient under max pool {@code pool}
+     * with the convolution's output kept, where the forward was not one op with the pool; asked only where
+     * {@link #convolvesFromImage} runs the weight gradient and keeps no patch matrix. The default is never.
+     */
+    protected boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
         return false;
     }
 

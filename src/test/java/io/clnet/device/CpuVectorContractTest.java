@@ -33,6 +33,29 @@ class CpuVectorContractTest implements AllContracts {
         assertEquals(lenetPool.inputLength(), DEVICE.convMaxPoolKeptLength(lenet, lenetPool, 32));
     }
 
+    /**
+     * lenet's first layer keeps its output, and its weight gradient routes the pool's gradient as it reads it: one
+     * op, no pool pass; under a pool that does not tile the output, the pool's backward runs as an op of its own.
+     */
+    @Test
+    void aKeptOutputsWeightGradientRoutesTheMaxPoolsGradientWithoutAPoolPass() {
+        Window2d conv = Window2d.square(2, 8, 8, 1, 5, 1, 2);
+        Window2d tiled = Window2d.square(2, 8, 8, 32, 2, 2, 0), overlapping = Window2d.square(2, 8, 8, 32, 3, 2, 1);
+        Profiler profiler = DEVICE.profiler();
+        for (Window2d pool : List.of(tiled, overlapping)) {
+            profiler.reset();
+            profiler.setEnabled(true);
+            try {
+                DEVICE.convBackwardWeightsThroughMaxPool(allocate(32 * 25), allocate(32), allocate(pool.outputLength()),
+                        allocate(pool.inputLength()), pool, allocate(conv.inputLength()), allocate(32 * 25), allocate(32), null, conv, 32);
+            } finally {
+                profiler.setEnabled(false);
+            }
+            assertEquals(pool == tiled ? 0 : 1, profiler.calls(OpKind.POOL), "pool passes under " + pool);
+            assertEquals(1, profiler.calls(OpKind.CONV_BACKWARD_WEIGHTS), "weight gradient passes under " + pool);
+        }
+    }
+
     @Override
     public Device device() {
         return DEVICE;

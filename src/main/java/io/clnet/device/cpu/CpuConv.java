@@ -41,6 +41,15 @@ interface CpuConv {
     }
 
     /**
+     * Whether {@link #backwardWeightsThroughMaxPool} runs with the convolution's output kept (never null), whichever
+     * convolution ran the forward: the pool's gradient is routed into dOut as dOut is read. Implied by
+     * {@link #suitsThroughMaxPool}.
+     */
+    default boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
+        return suitsThroughMaxPool(pool, w, outChannels);
+    }
+
+    /**
      * {@code pooled = maxPool(conv(image, weights) + bias, pool)}, pooled as the output is made; the output is written
      * to {@code convOut} as well unless that is null.
      */

@@ -144,6 +144,13 @@ public final class CpuDevice extends BaseDevice<float[]> {
                 && conv.suitsThroughMaxPool(pool, w, outChannels);
     }
 
+    /** The weight gradient's convolution, when it sums the bias gradient itself and routes the pool's gradient. */
+    @Override
+    protected boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
+        CpuConv conv = convFor(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels);
+        return conv != null && conv.sumsBiasGradient() && conv.routesMaxPoolGradient(pool, w, outChannels);
+    }
+
     @Override
     protected void runConvMaxPoolForward(float[] pooled, float[] convOut, float[] image, float[] weights, float[] bias, Window2d w,
                                          Window2d pool, int outChannels) {

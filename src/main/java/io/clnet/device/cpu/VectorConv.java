@@ -40,6 +40,9 @@ final class VectorConv implements CpuConv {
     private float[] partialGradients = new float[0];
     /** Per thread: one image of the weight gradient copied per kernel column ({@link #shiftColumns}). */
     private static final PerThread<float[][]> SHIFTED = new PerThread<>(() -> new float[][] {new float[0]});
+    /** Per thread: one image's dOut rows, routed through a max pool ({@link PoolRoute}). */
+    private static final PerThread<float[][]> ROUTED = new PerThread<>(() -> new float[][] {new float[0]});
+    private static final CpuLoops LOOPS = new VectorLoops();
     /** Per thread: one tap's weight gradient, every out-channel, as its chunks are summed. */
     private static final PerThread<float[][]> TAP_SUMS = new PerThread<>(() -> new float[][] {new float[0]});
 
@@ -107,6 +110,47 @@ final class VectorConv implements CpuConv {
 
     @Override
     public void backwardWeights(float[] dWeights, float[] dBias, float[] dOut, float[] image, Window2d w, int outChannels) {
+        weightGradient(dWeights, dBias, dOut, null, image, w, outChannels);
+    }
+
+    /**
+     * Under a 2x2 max pool that tiles the output, with the output kept (lenet's first layer): dOut's rows of an image
+     * are routed from the pool's gradient into the thread's scratch just before that image's blocks read them, instead
+     * of written out whole (12.8 MB a step there) by a pass of their own and read back.
+     */
+    @Override
+    public boolean routesMaxPoolGradient(Window2d pool, Window2d w, int outChannels) {
+        return suits(OpKind.CONV_BACKWARD_WEIGHTS, w, outChannels) && readsGradientInPlace(outChannels) && CpuWindowOps.isTiled2x2(pool);
+    }
+
+    @Override
+    public void backwardWeightsThroughMaxPool(float[] dWeights, float[] dBias, float[] dPooled, float[] convOut, Window2d pool,
+                                              float[] image, float[] weights, float[] bias, Window2d w, int outChannels) {
+        weightGradient(dWeights, dBias, dPooled, new PoolRoute(convOut, pool), image, w, outChannels);
+    }
+
+    /** The max pool a weight gradient's dOut is routed through: the convolution's kept output, the pool's window. */
+    private record PoolRoute(float[] convOut, Window2d pool) {
+
+        /** Image {@code n}'s dOut rows, {@code [plane][outChannels]}, into {@code rows} from the pool's gradient {@code dPooled}. */
+        void routeImage(float[] rows, float[] dPooled, int n, int outChannels) {
+            int poolHeight = pool.outHeight(), poolWidth = pool.outWidth(), rowLength = pool.width() * outChannels;
+            for (int py = 0; py < poolHeight; py++) {
+                int top = (n * pool.height() + 2 * py) * rowLength;
+                LOOPS.maxPool2x2BackwardRow(rows, 2 * py * rowLength, (2 * py + 1) * rowLength, dPooled,
+                        (n * poolHeight + py) * poolWidth * outChannels, convOut, top, top + rowLength, poolWidth, outChannels);
+            }
+        }
+    }
+
+    /** Whether dOut's rows are read where they lie: whole panels of out-channels, or one vector of them. */
+    private static boolean readsGradientInPlace(int outChannels) {
+        return outChannels == L || outChannels % NR == 0;
+    }
+
+    /** {@code dOut} is the convolution's output gradient, or with {@code route} the pool's gradient to route through it. */
+    private void weightGradient(float[] dWeights, float[] dBias, float[] dOut, PoolRoute route, float[] image, Window2d w,
+                                int outChannels) {
         int kernelTaps = w.patchCols(), taps = kernelTaps + (dBias == null ? 0 : 1);
         // One vector of out-channels: blocks of TALL taps by that vector (multiplyTall) instead of MR taps by NR.
         boolean tall = outChannels == L;
@@ -114,8 +158,8 @@ final class VectorConv implements CpuConv {
         int plane = w.outHeight() * w.outWidth(), ow = w.outWidth(), c = w.channels();
         int run = w.strideH() == 1 ? plane : ow, rowStep = w.strideH() * ow * c;
         // B: dOut itself when its rows are whole panels, else dOut copied into panels of NR zero-padded channels.
-        boolean direct = tall || outChannels % NR == 0;
-        float[] b = direct ? dOut : packGradient(dOut, w.patchRows(), outChannels, panels);
+        boolean direct = readsGradientInPlace(outChannels);
+        float[] b = direct || route != null ? dOut : packGradient(dOut, w.patchRows(), outChannels, panels);
         int bStep = direct ? outChannels : NR;
         int chunks = VectorBlock.ceilDiv(w.batch(), WEIGHT_CHUNK_IMAGES), chunkLength = VectorBlock.roundUp(taps, blockRows) * width;
         partialGradients = VectorBlock.atLeast(partialGradients, chunks * chunkLength);
@@ -134,6 +178,14 @@ final class VectorConv implements CpuConv {
                 int firstImage = chunk * WEIGHT_CHUNK_IMAGES, lastImage = Math.min(w.batch(), firstImage + WEIGHT_CHUNK_IMAGES);
                 for (int n = firstImage; n < lastImage; n++) {
                     shiftColumns(shifted, image, n, w);
+                    // Where image n's dOut rows start (read in place), in b or in the rows routed through the pool.
+                    float[] g = b;
+                    int gStart = n * plane * outChannels;
+                    if (route != null) {
+                        g = ROUTED.get()[0] = VectorBlock.atLeast(ROUTED.get()[0], plane * outChannels);
+                        route.routeImage(g, dOut, n, outChannels);
+                        gStart = 0;
+                    }
                     for (int blk = group * blocks / groups; blk < (group + 1) * blocks / groups; blk++) {
                         int tap0 = blk * blockRows;
                         for (int r = 0; r < blockRows; r++) {
@@ -149,7 +201,7 @@ final class VectorConv implements CpuConv {
                                 for (int r = 0; r < TALL; r++) {
                                     block.rows[r] = p / ow * rowStep + block.offsets[r];
                                 }
-                                VectorBlock.multiplyTall(run, shifted, block.rows, c, dOut, (n * plane + p) * L, L, block.tmp);
+                                VectorBlock.multiplyTall(run, shifted, block.rows, c, g, gStart + p * L, L, block.tmp);
                                 VectorBlock.addBlock(part, at, NR, MR, NR, block.tmp, false);
                             }
                             continue;
@@ -165,8 +217,8 @@ final class VectorConv implements CpuConv {
                                 for (int r = 0; r < MR; r++) {
                                     block.rows[r] = origin + block.offsets[r];
                                 }
-                                int bi = direct ? (n * plane + p) * outChannels + panel * NR : (panel * w.patchRows() + n * plane + p) * NR;
-                                VectorBlock.multiply(run, shifted, block.rows, c, b, bi, bStep, block.tmp, carry);
+                                int bi = direct ? gStart + p * outChannels + panel * NR : (panel * w.patchRows() + n * plane + p) * NR;
+                                VectorBlock.multiply(run, shifted, block.rows, c, g, bi, bStep, block.tmp, carry);
                                 carry = true;
                             }
                             VectorBlock.addBlock(part, at, width, MR, NR, block.tmp, true);

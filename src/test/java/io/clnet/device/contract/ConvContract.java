@@ -295,7 +295,8 @@ interface ConvContract extends DeviceFixture {
      * against the separate ops. Images and weights are small integers, so the convolution's outputs are exact and
      * windows hold ties, which the recomputed output must break as the forward's did. Cases: simple's first layer at
      * batch 1 and across chunks of images, 16, 4, 2 and 1 out-channels, odd sizes the pool does not tile, an
-     * overlapping padded pool, a 3-channel image, no bias.
+     * overlapping padded pool, a 3-channel image, no bias; 32 and 16 out-channels, whose weight gradient routes the
+     * pool's gradient from the kept output where the pool tiles it (lenet's first layer, across chunks of images).
      */
     @Test
     default void convMaxPoolForwardAndItsWeightGradientMatchTheSeparateOps() {
@@ -310,7 +311,11 @@ interface ConvContract extends DeviceFixture {
                 new Fused(Window2d.square(2, 6, 10, 1, 3, 1, 1), 1, 2, 2, 0, true),
                 new Fused(Window2d.square(2, 7, 9, 1, 3, 1, 1), 8, 2, 2, 0, true),
                 new Fused(Window2d.square(2, 7, 7, 1, 3, 1, 1), 8, 3, 2, 1, true),
-                new Fused(Window2d.square(2, 6, 6, 3, 3, 1, 1), 8, 2, 2, 0, true))) {
+                new Fused(Window2d.square(2, 6, 6, 3, 3, 1, 1), 8, 2, 2, 0, true),
+                new Fused(Window2d.square(3, 8, 6, 1, 5, 1, 2), 32, 2, 2, 0, true),
+                new Fused(Window2d.square(9, 6, 8, 3, 3, 1, 1), 32, 2, 2, 0, false),
+                new Fused(Window2d.square(2, 6, 6, 4, 3, 1, 1), 16, 2, 2, 0, true),
+                new Fused(Window2d.square(2, 7, 7, 3, 3, 1, 1), 32, 3, 2, 1, true))) {
             Window2d w = c.conv();
             int oc = c.outChannels(), k = w.patchCols();
             Window2d pool = Window2d.square(w.batch(), w.outHeight(), w.outWidth(), oc, c.pool(), c.poolStride(), c.poolPad());
