@@ -37,6 +37,21 @@ interface CpuLoops {
     void maxPool2x2BackwardRow(float[] dIn, int dTop, int dBottom, float[] dOut, int o, float[] in, int top, int bottom,
                                int outWidth, int ch);
 
+    /**
+     * One image's {@link #maxPool2x2BackwardRow}s: dIn's rows {@code [0, 2 * pool.outHeight())}, {@code dRowStride}
+     * apart, from the image's pooled gradient at {@code dOut[o]}, each window's to its first maximum in {@code in},
+     * whose row {@code y} starts at {@code in[start + y * stride]}.
+     */
+    default void maxPool2x2BackwardImage(float[] dIn, int dRowStride, float[] dOut, int o, float[] in, int start, int stride,
+                                         Window2d pool, int ch) {
+        int poolWidth = pool.outWidth();
+        for (int py = 0; py < pool.outHeight(); py++) {
+            int top = start + 2 * py * stride;
+            maxPool2x2BackwardRow(dIn, 2 * py * dRowStride, (2 * py + 1) * dRowStride, dOut, o + py * poolWidth * ch,
+                    in, top, top + stride, poolWidth, ch);
+        }
+    }
+
     /** {@code dst[dstAt + t] += src[srcAt + t]} for t in {@code [0, length)}. */
     void addInto(float[] dst, int dstAt, float[] src, int srcAt, int length);
 }

@@ -198,7 +198,8 @@ final class OneChannelConv implements CpuConv {
         int oh = w.outHeight(), rowLength = w.outWidth() * outChannels, pooledImage = pool.outHeight() * pool.outWidth() * outChannels;
         if (convOut != null) {
             backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n, scratch) ->
-                    routeThroughPool(d, rowFloats, dPooled, n * pooledImage, convOut, n * oh * rowLength, rowLength, pool, outChannels));
+                    LOOPS.maxPool2x2BackwardImage(d, rowFloats, dPooled, n * pooledImage, convOut, n * oh * rowLength, rowLength, pool,
+                            outChannels));
             return;
         }
         Layout lay = Layout.of(w, outChannels);
@@ -206,23 +207,8 @@ final class OneChannelConv implements CpuConv {
         float[] lw = laneWeights, lb = laneBias;
         backwardWeights(dWeights, dBias, image, w, outChannels, (d, rowFloats, n, scratch) -> {
             float[] rows = convolve(scratch, scratch[EXPANDED], lw, lb, lay);
-            routeThroughPool(d, rowFloats, dPooled, n * pooledImage, rows, 0, rowFloats, pool, outChannels);
+            LOOPS.maxPool2x2BackwardImage(d, rowFloats, dPooled, n * pooledImage, rows, 0, rowFloats, pool, outChannels);
         });
-    }
-
-    /**
-     * Rows {@code [0, 2 * pool.outHeight())} of {@code d} ({@code rowFloats} apart) from one image's pooled gradient
-     * at {@code dPooled[o]}, each window's to its first maximum in the convolution's output: its row {@code oy} at
-     * {@code in[start + oy * stride]}.
-     */
-    private static void routeThroughPool(float[] d, int rowFloats, float[] dPooled, int o, float[] in, int start, int stride,
-                                         Window2d pool, int outChannels) {
-        int poolWidth = pool.outWidth();
-        for (int py = 0; py < pool.outHeight(); py++) {
-            int top = start + 2 * py * stride;
-            LOOPS.maxPool2x2BackwardRow(d, 2 * py * rowFloats, (2 * py + 1) * rowFloats, dPooled, o + py * poolWidth * outChannels,
-                    in, top, top + stride, poolWidth, outChannels);
-        }
     }
 
     /**

@@ -134,12 +134,9 @@ final class VectorConv implements CpuConv {
 
         /** Image {@code n}'s dOut rows, {@code [plane][outChannels]}, into {@code rows} from the pool's gradient {@code dPooled}. */
         void routeImage(float[] rows, float[] dPooled, int n, int outChannels) {
-            int poolHeight = pool.outHeight(), poolWidth = pool.outWidth(), rowLength = pool.width() * outChannels;
-            for (int py = 0; py < poolHeight; py++) {
-                int top = (n * pool.height() + 2 * py) * rowLength;
-                LOOPS.maxPool2x2BackwardRow(rows, 2 * py * rowLength, (2 * py + 1) * rowLength, dPooled,
-                        (n * poolHeight + py) * poolWidth * outChannels, convOut, top, top + rowLength, poolWidth, outChannels);
-            }
+            int rowLength = pool.width() * outChannels;
+            LOOPS.maxPool2x2BackwardImage(rows, rowLength, dPooled, n * pool.outHeight() * pool.outWidth() * outChannels, convOut,
+                    n * pool.height() * rowLength, rowLength, pool, outChannels);
         }
     }
 
@@ -159,7 +156,7 @@ final class VectorConv implements CpuConv {
         int run = w.strideH() == 1 ? plane : ow, rowStep = w.strideH() * ow * c;
         // B: dOut itself when its rows are whole panels, else dOut copied into panels of NR zero-padded channels.
         boolean direct = readsGradientInPlace(outChannels);
-        float[] b = direct || route != null ? dOut : packGradient(dOut, w.patchRows(), outChannels, panels);
+        float[] b = direct ? dOut : packGradient(dOut, w.patchRows(), outChannels, panels); // routing implies direct
         int bStep = direct ? outChannels : NR;
         int chunks = VectorBlock.ceilDiv(w.batch(), WEIGHT_CHUNK_IMAGES), chunkLength = VectorBlock.roundUp(taps, blockRows) * width;
         partialGradients = VectorBlock.atLeast(partialGradients, chunks * chunkLength);
