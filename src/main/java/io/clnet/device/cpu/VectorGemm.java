@@ -23,6 +23,13 @@ final class VectorGemm implements CpuGemm {
     /** Largest tile: packed A (MC x KC) and B (KC x NC) both stay in L2. */
     private static final int MC = 128;
     private static final int NC = 256;
+    /**
+     * Packed panels of B lie this many floats (one cache line) further apart than their {@code kc x NR}: panels
+     * of a whole number of 4 KB pages would put the writes of one row of B, one into each panel, all in one L1 set.
+     */
+    private static final int PANEL_PAD = 16;
+    /** Floats of the slice of B that a split-K chunk packs across all of n: it stays in L2 beside the chunk's C. */
+    private static final int CHUNK_SLICE_FLOATS = 1 << 17;
 
     /** Largest B (floats, padded to whole panels) packed once for every row tile. */
     private static final int PREPACK_MAX_FLOATS = 1 << 22;
@@ -39,7 +46,7 @@ final class VectorGemm implements CpuGemm {
     private float[] narrowB = new float[0];
 
     private static final PerThread<float[][]> SCRATCH =
-            new PerThread<>(() -> new float[][] {new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+            new PerThread<>(() -> new float[][] {new float[MC * KC], new float[NC / NR * panelStride(KC)], new float[MR * NR]});
     /** Per thread: where the rows of one register block of A start. */
     private static final PerThread<int[]> BLOCK_ROWS = new PerThread<>(() -> new int[MR]);
 
@@ -157,11 +164,23 @@ final class VectorGemm implements CpuGemm {
         });
     }
 
-    /** The tiled product on every core ({@code parallel}) or on the calling thread alone. */
+    /** Floats from one packed panel of B to the next, for a k-slice {@code kc} deep. */
+    private static int panelStride(int kc) {
+        return kc * NR + PANEL_PAD;
+    }
+
+    /**
+     * The tiled product on every core ({@code parallel}), or on the calling thread alone (a split-K chunk). Alone,
+     * the one tile is all of C, and its k-slices are as deep as fit {@link #CHUNK_SLICE_FLOATS} across all of n:
+     * each slice of B is then read in whole rows, in memory order, once. Cut into 256-column tiles, the rows of a
+     * B of 80 MB were read 1 KB at a time, and the chunk waited on memory.
+     */
     private void tiled(boolean parallel, boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
                        int lda, float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
         int target = parallel ? 4 * Parallel.THREADS : 1;
-        int mc = MC, nc = NC;
+        int paddedN = VectorBlock.roundUp(n, NR);
+        int mc = parallel ? MC : m, nc = parallel ? NC : paddedN;
+        int depth = parallel ? KC : Math.max(16, Math.min(KC, CHUNK_SLICE_FLOATS / paddedN / 16 * 16));
         int mTiles = VectorBlock.ceilDiv(m, mc), nTiles = VectorBlock.ceilDiv(n, nc);
         if (mTiles * nTiles < target) {
             // Too few tiles to keep every core busy: cut the longer side finer.
@@ -176,7 +195,6 @@ final class VectorGemm implements CpuGemm {
         final int tileM = mc, tileN = nc, tilesN = nTiles;
         // B is packed per tile; when several row tiles would each pack the same B and it is small (the weights of
         // a conv forward or backward-data), pack it once for all of them.
-        int paddedN = VectorBlock.roundUp(n, NR);
         float[] shared = parallel && mTiles > 1 && (long) k * paddedN <= PREPACK_MAX_FLOATS
                 ? prepackB(b, bOffset, ldb, transB, k, n, paddedN) : null;
         Parallel.Range body = (from, to) -> {
@@ -189,30 +207,42 @@ final class VectorGemm implements CpuGemm {
                 if (beta != 0f) {
                     CpuGemm.scaleRows(c, cOffset, ldc, i0, i0 + rows, j0, j0 + cols, beta);
                 }
-                for (int p0 = 0; p0 < k; p0 += KC) {
-                    int kc = Math.min(KC, k - p0);
+                for (int p0 = 0; p0 < k; p0 += depth) {
+                    int kc = Math.min(depth, k - p0);
                     // Full 8-row panels of A are read where they lie (either orientation); only a ragged last
                     // panel, or A scaled by alpha, is packed. Packing A cost as much as the FMAs when N is small.
                     int direct = alpha == 1f ? rows / MR * MR : 0;
-                    packA(scratch[0], a, aOffset, lda, transA, alpha, i0 + direct, rows - direct, p0, kc);
-                    float[] bp = shared != null ? shared : scratch[1];
-                    int bBase = shared != null ? p0 * paddedN + j0 * kc : 0;
-                    if (shared == null) {
-                        packB(scratch[1], 0, b, bOffset, ldb, transB, p0, kc, j0, cols);
+                    float[] ap = scratch[0] = VectorBlock.atLeast(scratch[0], VectorBlock.roundUp(rows - direct, MR) * kc);
+                    packA(ap, a, aOffset, lda, transA, alpha, i0 + direct, rows - direct, p0, kc);
+                    float[] bp;
+                    int bBase;
+                    if (shared != null) {
+                        bp = shared;
+                        bBase = p0 / depth * (paddedN / NR) * panelStride(depth) + j0 / NR * panelStride(kc);
+                    } else {
+                        bp = scratch[1] = VectorBlock.atLeast(scratch[1], VectorBlock.ceilDiv(cols, NR) * panelStride(kc));
+                        bBase = 0;
+                        packB(bp, 0, kc, b, bOffset, ldb, transB, p0, j0, cols);
                     }
-                    for (int jr = 0; jr < cols; jr += NR) {
-                        for (int ir = 0; ir < rows; ir += MR) {
-                            if (ir < direct) {
-                                VectorBlock.strided(blockRows, aOffset + (i0 + ir) * rowStride + p0 * kStride, rowStride);
-                                VectorBlock.multiply(kc, a, blockRows, kStride, bp, bBase + jr * kc, NR, scratch[2], false);
-                            } else {
-                                VectorBlock.strided(blockRows, (ir - direct) * kc, 1);
-                                VectorBlock.multiply(kc, scratch[0], blockRows, MR, bp, bBase + jr * kc, NR, scratch[2], false);
-                            }
+                    // An 8-row block of A stays in L1 while the tile's panels of B pass it, and C is written a
+                    // row of blocks at a time: with the panels outer, C was written down its columns, which
+                    // cost a third of the time when k is short (conv2's backward-data GEMM, K = 64).
+                    for (int ir = 0; ir < rows; ir += MR) {
+                        boolean inPlace = ir < direct;
+                        float[] blockA = inPlace ? a : ap;
+                        VectorBlock.strided(blockRows, inPlace ? aOffset + (i0 + ir) * rowStride + p0 * kStride : (ir - direct) * kc,
+                                inPlace ? rowStride : 1);
+                        for (int jr = 0; jr < cols; jr += NR) {
+                            int bi = bBase + jr / NR * panelStride(kc), ci = cOffset + (i0 + ir) * ldc + j0 + jr;
                             // With beta = 0 the first k-slice stores its block (NaNs in C are overwritten too):
                             // no pass to clear C, and no read of it, which matters when K is small.
-                            VectorBlock.addBlock(c, cOffset + (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr),
-                                    scratch[2], beta == 0f && p0 == 0);
+                            boolean store = beta == 0f && p0 == 0;
+                            if (rows - ir >= MR && cols - jr >= NR) {
+                                VectorBlock.multiplyInto(kc, blockA, blockRows, inPlace ? kStride : MR, bp, bi, NR, c, ci, ldc, !store);
+                            } else {
+                                VectorBlock.multiply(kc, blockA, blockRows, inPlace ? kStride : MR, bp, bi, NR, scratch[2], false);
+                                VectorBlock.addBlock(c, ci, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr), scratch[2], store);
+                            }
                         }
                     }
                 }
@@ -249,31 +279,42 @@ final class VectorGemm implements CpuGemm {
         }
     }
 
-    /** Panels of NR columns: {@code bp[panel*NR*kc + p*NR + j] = B(p0 + p, j0 + panel*NR + j)}, zero past the edge. */
     /**
      * All of B in panels, k-slice by k-slice: slice {@code p0}'s panel for columns {@code j..j+NR} starts at
-     * {@code p0 * paddedN + j * kc}, laid out as {@link #packB} lays out one tile's.
+     * {@code p0 / KC * (paddedN / NR) * panelStride(KC) + j / NR * panelStride(kc)}, laid out as {@link #packB}
+     * lays out one tile's.
      */
     private float[] prepackB(float[] b, int offset, int ldb, boolean trans, int k, int n, int paddedN) {
-        if (packedB.length < k * paddedN) {
-            packedB = new float[k * paddedN];
-        }
+        int slices = VectorBlock.ceilDiv(k, KC), sliceFloats = paddedN / NR * panelStride(KC);
+        packedB = VectorBlock.atLeast(packedB, slices * sliceFloats);
         float[] shared = packedB;
-        int slices = VectorBlock.ceilDiv(k, KC);
-        int panels = paddedN / NR;
-        Parallel.forRange(slices * panels, 8, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int p0 = (t / panels) * KC, j = (t % panels) * NR, kc = Math.min(KC, k - p0);
-                packB(shared, p0 * paddedN + j * kc, b, offset, ldb, trans, p0, kc, j, Math.min(NR, n - j));
+        Parallel.forRange(slices, 1, (from, to) -> {
+            for (int slice = from; slice < to; slice++) {
+                int p0 = slice * KC;
+                packB(shared, slice * sliceFloats, Math.min(KC, k - p0), b, offset, ldb, trans, p0, 0, n);
             }
         });
         return shared;
     }
 
-    private static void packB(float[] bp, int bpOffset, float[] b, int offset, int ldb, boolean trans, int p0, int kc, int j0,
+    /**
+     * Panels of NR columns, {@link #panelStride} apart: {@code bp[bpOffset + panel * panelStride(kc) + p * NR + j] =
+     * B(p0 + p, j0 + panel * NR + j)}, zero past the edge.
+     */
+    private static void packB(float[] bp, int bpOffset, int kc, float[] b, int offset, int ldb, boolean trans, int p0, int j0,
                               int cols) {
-        for (int jr = 0; jr < cols; jr += NR) {
-            int base = bpOffset + jr * kc;
+        int stride = panelStride(kc), whole = trans ? 0 : cols / NR * NR;
+        // Row by row across every panel: B is read in memory order. A panel at a time (128 bytes of each row, the
+        // next row 3 KB on) read an 80 MB B at a third of the speed.
+        for (int p = 0; p < kc && whole > 0; p++) {
+            int src = offset + (p0 + p) * ldb + j0;
+            for (int jr = 0, to = bpOffset + p * NR; jr < whole; jr += NR, to += stride) {
+                FloatVector.fromArray(S, b, src + jr).intoArray(bp, to);
+                FloatVector.fromArray(S, b, src + jr + L).intoArray(bp, to + L);
+            }
+        }
+        for (int jr = whole; jr < cols; jr += NR) { // B transposed, and a ragged last panel
+            int base = bpOffset + jr / NR * stride;
             int width = Math.min(NR, cols - jr);
             if (trans) {
                 // Column by column: each reads a contiguous run of B^T's row; the writes stay in the L1-sized panel.

@@ -35,6 +35,11 @@ interface GemmContract extends DeviceFixture {
         checkGemm(rnd, 130, 290, 257, true, true, 0.5f, 1f, false);
         checkGemm(rnd, 9, 33, 300, false, true, -1f, 0.25f, false);
         checkGemm(rnd, 5, 9, 8200, true, false, 0.5f, 1f, false); // long k with alpha and beta
+        // Long k cut into chunks, each chunk one tile across all of n in k-slices shallower than 256 (n > 512),
+        // with a ragged last panel; then more rows than a parallel tile has, with A packed because of alpha
+        checkGemm(rnd, 20, 803, 8200, false, false, 1f, 0f, false);
+        checkGemm(rnd, 20, 803, 8200, true, true, 1f, 0.5f, false);
+        checkGemm(rnd, 300, 40, 8200, true, false, -0.5f, 0.5f, false);
         // Few rows and many columns (a dense layer's batch x weights; the CPU backend computes C^T and transposes it)
         checkGemm(rnd, 128, 530, 300, false, true, 1f, 0f, false);
         checkGemm(rnd, 100, 450, 260, true, false, -0.5f, 0.5f, false);
@@ -49,8 +54,10 @@ interface GemmContract extends DeviceFixture {
     @Test
     default void gemmIsExactOnIntegerInputsAtAwkwardShapes() {
         Random rnd = new Random(3);
-        // {7, 13, 9001} (m, n, k): a small C over a long k (the CPU backend cuts k into chunks, with a ragged last one)
-        int[][] shapes = {{1, 1, 1}, {31, 1, 31}, {1, 1025, 3}, {1025, 7, 1}, {33, 65, 17}, {2, 300, 1025}, {7, 13, 9001}};
+        // {7, 13, 9001} (m, n, k): a small C over a long k (the CPU backend cuts k into chunks, with a ragged last one);
+        // {9, 547, 8200}: the same across many panels, in k-slices of 224
+        int[][] shapes = {{1, 1, 1}, {31, 1, 31}, {1, 1025, 3}, {1025, 7, 1}, {33, 65, 17}, {2, 300, 1025}, {7, 13, 9001},
+            {9, 547, 8200}};
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {
                 checkGemm(rnd, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, 1f, 0f, true);
