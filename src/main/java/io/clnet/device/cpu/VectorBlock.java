@@ -124,38 +124,22 @@ final class VectorBlock {
     }
 
     /**
-     * {@link #multiply} into the full {@code MR x NR} block of {@code dst} whose rows start at {@code di + r * ldd}:
-     * {@link VectorGemm} stores straight into C instead of into scratch that is then added to C, a pass over the
-     * block saved, which counts when k is short. The rows' offsets are worked out where they are used: eight of
-     * them held in variables ran out of registers, and the loop ran at 91 GFLOP/s on one core instead of 115.
+     * The block sum of {@link #multiply} stored into the full {@code MR x NR} block of {@code dst} whose rows start
+     * at {@code di + r * ldd}, or, when {@code accumulate}, added to what that block holds (after the sum: C rounds
+     * as it did when a scratch block was added to it). {@link VectorGemm} stores straight into C this way instead of
+     * into scratch that is then added to C, a pass over the block saved, which counts when k is short. The rows'
+     * offsets are worked out where they are used: eight of them held in variables ran out of registers, and the
+     * loop ran at 91 GFLOP/s on one core instead of 115.
      *
-     * <p>The same loop as {@link #multiply}, on purpose not shared: with {@code multiply} calling this one
-     * ({@code dst = tmp}), each conv op of lenet's step ran 10-20% slower ({@code compare --profile}: conv forward
-     * 19.6 against 16.8 ms), though the loop alone was as fast as before.
+     * <p>The same loop as {@link #multiply}, on purpose not shared: with {@code multiply} calling a version of this
+     * one ({@code dst = tmp}), each conv op of lenet's step ran 10-20% slower ({@code compare --profile}: conv
+     * forward 19.6 against 16.8 ms), though the loop alone was as fast as before.
      */
     static void multiplyInto(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep,
                              float[] dst, int di, int ldd, boolean accumulate) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(S, dst, di);
-            c01 = FloatVector.fromArray(S, dst, di + L);
-            c10 = FloatVector.fromArray(S, dst, di + ldd);
-            c11 = FloatVector.fromArray(S, dst, di + ldd + L);
-            c20 = FloatVector.fromArray(S, dst, di + 2 * ldd);
-            c21 = FloatVector.fromArray(S, dst, di + 2 * ldd + L);
-            c30 = FloatVector.fromArray(S, dst, di + 3 * ldd);
-            c31 = FloatVector.fromArray(S, dst, di + 3 * ldd + L);
-            c40 = FloatVector.fromArray(S, dst, di + 4 * ldd);
-            c41 = FloatVector.fromArray(S, dst, di + 4 * ldd + L);
-            c50 = FloatVector.fromArray(S, dst, di + 5 * ldd);
-            c51 = FloatVector.fromArray(S, dst, di + 5 * ldd + L);
-            c60 = FloatVector.fromArray(S, dst, di + 6 * ldd);
-            c61 = FloatVector.fromArray(S, dst, di + 6 * ldd + L);
-            c70 = FloatVector.fromArray(S, dst, di + 7 * ldd);
-            c71 = FloatVector.fromArray(S, dst, di + 7 * ldd + L);
-        }
         int o0 = rows[0], o1 = rows[1], o2 = rows[2], o3 = rows[3], o4 = rows[4], o5 = rows[5], o6 = rows[6], o7 = rows[7];
         for (int p = 0, e = 0; p < count; p++, e += aStep, bi += bStep) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
@@ -184,6 +168,24 @@ final class VectorBlock {
             FloatVector a7 = FloatVector.broadcast(S, a[o7 + e]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
+        }
+        if (accumulate) { // the sum, then what dst held: the same rounding as adding a scratch block to C
+            c00 = c00.add(FloatVector.fromArray(S, dst, di));
+            c01 = c01.add(FloatVector.fromArray(S, dst, di + L));
+            c10 = c10.add(FloatVector.fromArray(S, dst, di + ldd));
+            c11 = c11.add(FloatVector.fromArray(S, dst, di + ldd + L));
+            c20 = c20.add(FloatVector.fromArray(S, dst, di + 2 * ldd));
+            c21 = c21.add(FloatVector.fromArray(S, dst, di + 2 * ldd + L));
+            c30 = c30.add(FloatVector.fromArray(S, dst, di + 3 * ldd));
+            c31 = c31.add(FloatVector.fromArray(S, dst, di + 3 * ldd + L));
+            c40 = c40.add(FloatVector.fromArray(S, dst, di + 4 * ldd));
+            c41 = c41.add(FloatVector.fromArray(S, dst, di + 4 * ldd + L));
+            c50 = c50.add(FloatVector.fromArray(S, dst, di + 5 * ldd));
+            c51 = c51.add(FloatVector.fromArray(S, dst, di + 5 * ldd + L));
+            c60 = c60.add(FloatVector.fromArray(S, dst, di + 6 * ldd));
+            c61 = c61.add(FloatVector.fromArray(S, dst, di + 6 * ldd + L));
+            c70 = c70.add(FloatVector.fromArray(S, dst, di + 7 * ldd));
+            c71 = c71.add(FloatVector.fromArray(S, dst, di + 7 * ldd + L));
         }
         c00.intoArray(dst, di);
         c01.intoArray(dst, di + L);
