@@ -227,20 +227,21 @@ final class VectorGemm implements CpuGemm {
                     // An 8-row block of A stays in L1 while the tile's panels of B pass it, and C is written a
                     // row of blocks at a time. With the panels outer, C was written down its columns; with k
                     // short (conv2's backward-data GEMM, K = 64) that and the pass through scratch took 1.3x as long.
+                    // With beta = 0 the first k-slice stores its blocks (NaNs in C are overwritten too): no pass
+                    // to clear C, and no read of it, which matters when K is small.
+                    boolean store = beta == 0f && p0 == 0;
                     for (int ir = 0; ir < rows; ir += MR) {
                         boolean inPlace = ir < direct;
                         float[] blockA = inPlace ? a : ap;
+                        int aStep = inPlace ? kStride : MR;
                         VectorBlock.strided(blockRows, inPlace ? aOffset + (i0 + ir) * rowStride + p0 * kStride : (ir - direct) * kc,
                                 inPlace ? rowStride : 1);
                         for (int jr = 0; jr < cols; jr += NR) {
                             int bi = bBase + jr / NR * panelStride(kc), ci = cOffset + (i0 + ir) * ldc + j0 + jr;
-                            // With beta = 0 the first k-slice stores its block (NaNs in C are overwritten too):
-                            // no pass to clear C, and no read of it, which matters when K is small.
-                            boolean store = beta == 0f && p0 == 0;
                             if (rows - ir >= MR && cols - jr >= NR) {
-                                VectorBlock.multiplyInto(kc, blockA, blockRows, inPlace ? kStride : MR, bp, bi, NR, c, ci, ldc, !store);
+                                VectorBlock.multiplyInto(kc, blockA, blockRows, aStep, bp, bi, NR, c, ci, ldc, !store);
                             } else {
-                                VectorBlock.multiply(kc, blockA, blockRows, inPlace ? kStride : MR, bp, bi, NR, scratch[2], false);
+                                VectorBlock.multiply(kc, blockA, blockRows, aStep, bp, bi, NR, scratch[2], false);
                                 VectorBlock.addBlock(c, ci, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr), scratch[2], store);
                             }
                         }
