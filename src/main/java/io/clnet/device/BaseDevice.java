@@ -35,19 +35,21 @@ public abstract class BaseDevice<M> implements Device {
 
     @Override
     public final void upload(Buffer dst, int dstOffset, float[] src, int srcOffset, int length) {
-        checkHostRange(() -> "upload", src, srcOffset, length);
+        Supplier<String> op = () -> "upload";
+        checkHostRange(op, src, srcOffset, length);
         uploads++;
         long started = begin(OpKind.UPLOAD);
-        runUpload(mem(() -> "upload", "dst", dst, dstOffset, length), dstOffset, src, srcOffset, length);
+        runUpload(mem(op, "dst", dst, dstOffset, length), dstOffset, src, srcOffset, length);
         end(started);
     }
 
     @Override
     public final void download(float[] dst, int dstOffset, Buffer src, int srcOffset, int length) {
-        checkHostRange(() -> "download", dst, dstOffset, length);
+        Supplier<String> op = () -> "download";
+        checkHostRange(op, dst, dstOffset, length);
         downloads++;
         long started = begin(OpKind.DOWNLOAD);
-        runDownload(dst, dstOffset, mem(() -> "download", "src", src, srcOffset, length), srcOffset, length);
+        runDownload(dst, dstOffset, mem(op, "src", src, srcOffset, length), srcOffset, length);
         end(started);
     }
 
@@ -475,8 +477,8 @@ public abstract class BaseDevice<M> implements Device {
             throw new IllegalArgumentException("dropoutForward: rate must be in [0, 1), got " + rate);
         }
         long started = begin(OpKind.ELEMENTWISE);
-        runDropoutForward(mem(() -> "dropoutForward", "out", out, 0, length), mem(() -> "dropoutForward", "mask", mask, 0, length),
-                mem(() -> "dropoutForward", "in", in, 0, length), length, rate, seed);
+        Supplier<String> op = () -> "dropoutForward";
+        runDropoutForward(mem(op, "out", out, 0, length), mem(op, "mask", mask, 0, length), mem(op, "in", in, 0, length), length, rate, seed);
         end(started);
     }
 
@@ -541,21 +543,24 @@ public abstract class BaseDevice<M> implements Device {
     @Override
     public final void add(Buffer out, Buffer a, Buffer b, int length) {
         long started = begin(OpKind.ELEMENTWISE);
-        runAdd(mem(() -> "add", "out", out, 0, length), mem(() -> "add", "a", a, 0, length), mem(() -> "add", "b", b, 0, length), length);
+        Supplier<String> op = () -> "add";
+        runAdd(mem(op, "out", out, 0, length), mem(op, "a", a, 0, length), mem(op, "b", b, 0, length), length);
         end(started);
     }
 
     @Override
     public final void mul(Buffer out, Buffer a, Buffer b, int length) {
         long started = begin(OpKind.ELEMENTWISE);
-        runMul(mem(() -> "mul", "out", out, 0, length), mem(() -> "mul", "a", a, 0, length), mem(() -> "mul", "b", b, 0, length), length);
+        Supplier<String> op = () -> "mul";
+        runMul(mem(op, "out", out, 0, length), mem(op, "a", a, 0, length), mem(op, "b", b, 0, length), length);
         end(started);
     }
 
     @Override
     public final void axpy(Buffer y, float alpha, Buffer x, int length) {
         long started = begin(OpKind.ELEMENTWISE);
-        runAxpy(mem(() -> "axpy", "y", y, 0, length), alpha, mem(() -> "axpy", "x", x, 0, length), length);
+        Supplier<String> op = () -> "axpy";
+        runAxpy(mem(op, "y", y, 0, length), alpha, mem(op, "x", x, 0, length), length);
         end(started);
     }
 
@@ -580,7 +585,8 @@ public abstract class BaseDevice<M> implements Device {
                     + dstOffset + "," + (dstOffset + length) + ") in one buffer");
         }
         long started = begin(OpKind.ELEMENTWISE);
-        runCopy2d(mem(() -> "copy", "dst", dst, dstOffset, length), dstOffset, length, mem(() -> "copy", "src", src, srcOffset, length),
+        Supplier<String> op = () -> "copy";
+        runCopy2d(mem(op, "dst", dst, dstOffset, length), dstOffset, length, mem(op, "src", src, srcOffset, length),
                 srcOffset, length, length == 0 ? 0 : 1, length);
         end(started);
     }
@@ -614,9 +620,9 @@ public abstract class BaseDevice<M> implements Device {
         if (!(maxNorm > 0f)) {
             throw new IllegalArgumentException("scaleToMaxNorm: maxNorm must be > 0, got " + maxNorm);
         }
+        Supplier<String> op = () -> "scaleToMaxNorm";
         long started = begin(OpKind.ELEMENTWISE);
-        runScaleToMaxNorm(mem(() -> "scaleToMaxNorm", "x", x, 0, length), length, mem(() -> "scaleToMaxNorm", "sumOfSquares", sumOfSquares, index, 1),
-                index, maxNorm);
+        runScaleToMaxNorm(mem(op, "x", x, 0, length), length, mem(op, "sumOfSquares", sumOfSquares, index, 1), index, maxNorm);
         end(started);
     }
 
@@ -624,15 +630,17 @@ public abstract class BaseDevice<M> implements Device {
 
     @Override
     public final void sum(Buffer out, int outIndex, Buffer x, int length) {
+        Supplier<String> op = () -> "sum";
         long started = begin(OpKind.REDUCTION);
-        runSum(mem(() -> "sum", "out", out, outIndex, 1), outIndex, mem(() -> "sum", "x", x, 0, length), length, false);
+        runSum(mem(op, "out", out, outIndex, 1), outIndex, mem(op, "x", x, 0, length), length, false);
         end(started);
     }
 
     @Override
     public final void sumOfSquares(Buffer out, int outIndex, Buffer x, int length) {
+        Supplier<String> op = () -> "sumOfSquares";
         long started = begin(OpKind.REDUCTION);
-        runSum(mem(() -> "sumOfSquares", "out", out, outIndex, 1), outIndex, mem(() -> "sumOfSquares", "x", x, 0, length), length, true);
+        runSum(mem(op, "out", out, outIndex, 1), outIndex, mem(op, "x", x, 0, length), length, true);
         end(started);
     }
 
@@ -641,16 +649,16 @@ public abstract class BaseDevice<M> implements Device {
     @Override
     public final void sgdUpdate(Buffer param, Buffer velocity, Buffer grad, int length,
                                 float lr, float momentum, float weightDecay, boolean nesterov) {
+        Supplier<String> op = () -> "sgdUpdate";
         if (momentum == 0f && !nesterov) {
             long started = begin(OpKind.OPTIMIZER);
-            runSgdUpdate(mem(() -> "sgdUpdate", "param", param, 0, length), null, mem(() -> "sgdUpdate", "grad", grad, 0, length), length,
-                    lr, 0f, weightDecay, false);
+            runSgdUpdate(mem(op, "param", param, 0, length), null, mem(op, "grad", grad, 0, length), length, lr, 0f, weightDecay, false);
             end(started);
             return;
         }
         long started = begin(OpKind.OPTIMIZER);
-        runSgdUpdate(mem(() -> "sgdUpdate", "param", param, 0, length), mem(() -> "sgdUpdate", "velocity", velocity, 0, length),
-                mem(() -> "sgdUpdate", "grad", grad, 0, length), length, lr, momentum, weightDecay, nesterov);
+        runSgdUpdate(mem(op, "param", param, 0, length), mem(op, "velocity", velocity, 0, length), mem(op, "grad", grad, 0, length),
+                length, lr, momentum, weightDecay, nesterov);
         end(started);
     }
 
@@ -663,9 +671,10 @@ public abstract class BaseDevice<M> implements Device {
         // Bias corrections in double on the host: the device only sees two scalars per step.
         float correction1 = (float) (1.0 / (1.0 - Math.pow(beta1, t)));
         float correction2 = (float) (1.0 / (1.0 - Math.pow(beta2, t)));
+        Supplier<String> op = () -> "adamUpdate";
         long started = begin(OpKind.OPTIMIZER);
-        runAdamUpdate(mem(() -> "adamUpdate", "param", param, 0, length), mem(() -> "adamUpdate", "m", m, 0, length),
-                mem(() -> "adamUpdate", "v", v, 0, length), mem(() -> "adamUpdate", "grad", grad, 0, length), length,
+        runAdamUpdate(mem(op, "param", param, 0, length), mem(op, "m", m, 0, length), mem(op, "v", v, 0, length),
+                mem(op, "grad", grad, 0, length), length,
                 lr, beta1, beta2, eps, weightDecay, correction1, correction2);
         end(started);
     }
