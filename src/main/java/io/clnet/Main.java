@@ -7,8 +7,10 @@ import io.clnet.cli.EvalCommand;
 import io.clnet.cli.TrainCommand;
 import io.clnet.cli.UsageException;
 import io.clnet.device.DeviceSelector;
+import io.clnet.device.cpu.CpuThreads;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,7 +24,8 @@ public final class Main {
             "  eval --checkpoint FILE [--dataset D] [--data DIR] [--json]   test accuracy of a checkpoint",
             "  compare [flags]                                         train each model for N steps on every device; one table",
             "  help                                                    this text",
-            "every command takes --device (or env CLNET_DEVICE) and --verbose",
+            "every command takes --device (or env CLNET_DEVICE), --threads N (or env CLNET_THREADS: the CPU backend's",
+            "threads, one per core by default) and --verbose",
             "train flags:",
             TrainCommand.usage(),
             "compare flags:",
@@ -45,8 +48,9 @@ public final class Main {
             return args.isEmpty() ? 2 : 0;
         }
         String command = args.get(0);
-        List<String> rest = args.subList(1, args.size());
+        List<String> rest = new ArrayList<>(args.subList(1, args.size()));
         try {
+            takeThreads(rest);
             switch (command) {
                 case "devices":
                     return new DevicesCommand(DeviceSelector.system())
@@ -73,5 +77,19 @@ public final class Main {
             }
             return 1;
         }
+    }
+
+    /** Removes {@code --threads N} from {@code args} and sets it for the CPU backend, which reads it when it starts. */
+    private static void takeThreads(List<String> args) {
+        int at = args.indexOf("--threads");
+        if (at < 0) {
+            return;
+        }
+        if (at + 1 >= args.size()) {
+            throw new UsageException("--threads needs a value");
+        }
+        int n = CpuThreads.parse(args.get(at + 1), "--threads");
+        System.setProperty(CpuThreads.PROPERTY, Integer.toString(n));
+        args.subList(at, at + 2).clear();
     }
 }

@@ -2,6 +2,7 @@ package io.clnet.cli;
 
 import io.clnet.data.Datasets;
 import io.clnet.device.DeviceSelector;
+import io.clnet.device.cpu.CpuThreads;
 import io.clnet.train.BarChart;
 import io.clnet.train.Models;
 import io.clnet.train.SpeedRun;
@@ -123,6 +124,7 @@ public final class CompareCommand {
         json.put("seed", seed);
         json.put("settle_seconds", settleSeconds);
         json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("cpu_threads", CpuThreads.count());
         json.put("java", Runtime.version().toString());
         json.put("rows", rows);
         json.put("failures", failures);

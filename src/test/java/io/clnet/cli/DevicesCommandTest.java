@@ -1,5 +1,6 @@
 package io.clnet.cli;
 
+import io.clnet.ChildJvm;
 import io.clnet.Main;
 import io.clnet.device.OpenClTestDevice;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,22 @@ class DevicesCommandTest {
         assertTrue(json.matches("(?s).*\"id\":\"opencl:\\d+:\\d+\",\"backend\":\"opencl\".*"), json);
         assertTrue(!json.contains("\"self_test\":\"failed\""), json);
         assertTrue(json.contains("\"auto\":{\"id\":"), json);
+    }
+
+    @Test
+    void threadsComeFromTheFlagOrTheEnvironmentAndABadValueIsNamed() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        ChildJvm.Result flag = ChildJvm.run(NO_DRIVER, "io.clnet.Main", "devices", "--threads", "1");
+        assertEquals(0, flag.exit(), flag.err());
+        assertTrue(flag.out().lines().anyMatch(l -> l.startsWith("cpu ") && l.contains("1 thread on " + cores + " core")), flag.out());
+        ChildJvm.Result env = ChildJvm.run(Map.of("OCL_ICD_VENDORS", "/nonexistent", "CLNET_THREADS", "3"), "io.clnet.Main", "devices");
+        assertTrue(env.out().lines().anyMatch(l -> l.startsWith("cpu ") && l.contains("3 threads on ")), env.out());
+        ChildJvm.Result bad = ChildJvm.run(Map.of("OCL_ICD_VENDORS", "/nonexistent", "CLNET_THREADS", "lots"), "io.clnet.Main", "devices");
+        assertEquals(2, bad.exit(), bad.out());
+        assertTrue(bad.err().contains("CLNET_THREADS must be a whole number of threads from 1 to 1024, got 'lots'"), bad.err());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        assertEquals(2, Main.run(new String[] {"devices", "--threads", "0"}, new PrintStream(out), new PrintStream(err, true)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--threads must be a whole number"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -62,7 +62,7 @@ final class ChunkedCol2imConv implements CpuConv {
                         block.rows[r] = (row0 + ir + Math.min(r, valid - 1)) * outChannels;
                     }
                     for (int panel = 0; panel < width / NR; panel++) {
-                        VectorBlock.multiply(outChannels, dOut, block.rows, 1, b, panel * outChannels * NR, NR, block.tmp, false);
+                        VectorBlock.scratchProduct(outChannels, dOut, block.rows, 1, b, panel * outChannels * NR, NR, block.tmp, false);
                         VectorBlock.addBlock(cols, ir * width + panel * NR, width, valid, NR, block.tmp, true);
                     }
                 }

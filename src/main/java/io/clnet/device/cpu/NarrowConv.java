@@ -138,7 +138,7 @@ final class NarrowConv implements CpuConv {
                             for (int r = 0; r < MR; r++) {
                                 block.rows[r] = row * ow * outChannels + Math.min(rb * MR + r, outChannels - 1);
                             }
-                            VectorBlock.multiply(ow, dOut, block.rows, outChannels, s, row * rowLength + panel * NR, step, block.tmp,
+                            VectorBlock.scratchProduct(ow, dOut, block.rows, outChannels, s, row * rowLength + panel * NR, step, block.tmp,
                                     row > first);
                         }
                         VectorBlock.addBlock(part, chunk * chunkLength + rb * MR * width + panel * NR, width, MR, NR, block.tmp, true);
@@ -184,7 +184,7 @@ final class NarrowConv implements CpuConv {
                     int g = g0 + Math.min(r, rows - 1);
                     block.rows[r] = g / perRow * rowLength + g % perRow * groupStep;
                 }
-                VectorBlock.multiply(run, s, block.rows, 1, b, 0, NR, block.tmp, false);
+                VectorBlock.scratchProduct(run, s, block.rows, 1, b, 0, NR, block.tmp, false);
                 if (groupBias != null) {
                     VectorBlock.addToRows(block.tmp, groupBias, 0);
                 }

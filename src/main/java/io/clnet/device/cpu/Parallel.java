@@ -1,8 +1,8 @@
 package io.clnet.device.cpu;
 
-/** Splits a loop over {@code [0, n)} into contiguous chunks run on every core. */
+/** Splits a loop over {@code [0, n)} into contiguous chunks run on {@link CpuThreads#count()} threads. */
 final class Parallel {
-    static final int THREADS = Runtime.getRuntime().availableProcessors();
+    static final int THREADS = CpuThreads.count();
     private static final Crew CREW = THREADS > 1 ? new Crew(THREADS - 1) : null;
 
     interface Range {

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-blocked inner loop of the CPU backend: an {@link #MR} x {@link #NR} block of C accumulates
- * in 16 vector registers with FMAs ({@link #multiply}; {@link #multiplyInto} stores the block into C itself).
+ * in 16 vector registers with FMAs ({@link #multiply}), stored into C itself or into scratch.
  * {@link VectorGemm} and {@link VectorConv} both call it; they differ only in where the rows of A start:
  * <pre>
  *   block[r][j] (+)= sum over p in [0, count) of  a[rows[r] + p * aStep] * b[bi + p * bStep + j]
@@ -26,6 +26,9 @@ final class VectorBlock {
     static final int NR = 2 * L;
     /** Rows of {@link #multiplyTall}'s block: its {@code TALL x L} is as many floats as {@code MR x NR}. */
     static final int TALL = 16;
+
+    /** One row of zeros, read with a row step of 0 as the {@code init} block of a product that is stored, not added. */
+    static final float[] ZEROS = new float[NR];
 
     private static final PerThread<Workspace> WORKSPACE = new PerThread<>(Workspace::new);
 
@@ -50,96 +53,41 @@ final class VectorBlock {
     }
 
     /**
-     * {@code tmp[MR x NR] = } the block sum above, or {@code tmp +=} it when {@code accumulate}. The accumulators
-     * leave only through {@code intoArray}: handing them to any other code makes C2 box them, which slowed this
-     * loop five times over.
-     */
-    static void multiply(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep, float[] tmp, boolean accumulate) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(S, tmp, 0);
-            c01 = FloatVector.fromArray(S, tmp, L);
-            c10 = FloatVector.fromArray(S, tmp, NR);
-            c11 = FloatVector.fromArray(S, tmp, NR + L);
-            c20 = FloatVector.fromArray(S, tmp, 2 * NR);
-            c21 = FloatVector.fromArray(S, tmp, 2 * NR + L);
-            c30 = FloatVector.fromArray(S, tmp, 3 * NR);
-            c31 = FloatVector.fromArray(S, tmp, 3 * NR + L);
-            c40 = FloatVector.fromArray(S, tmp, 4 * NR);
-            c41 = FloatVector.fromArray(S, tmp, 4 * NR + L);
-            c50 = FloatVector.fromArray(S, tmp, 5 * NR);
-            c51 = FloatVector.fromArray(S, tmp, 5 * NR + L);
-            c60 = FloatVector.fromArray(S, tmp, 6 * NR);
-            c61 = FloatVector.fromArray(S, tmp, 6 * NR + L);
-            c70 = FloatVector.fromArray(S, tmp, 7 * NR);
-            c71 = FloatVector.fromArray(S, tmp, 7 * NR + L);
-        }
-        int o0 = rows[0], o1 = rows[1], o2 = rows[2], o3 = rows[3], o4 = rows[4], o5 = rows[5], o6 = rows[6], o7 = rows[7];
-        for (int p = 0, e = 0; p < count; p++, e += aStep, bi += bStep) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[o0 + e]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, a[o1 + e]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, a[o2 + e]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, a[o3 + e]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, a[o4 + e]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, a[o5 + e]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, a[o6 + e]);
-            c60 = a6.fma(b0, c60);
-            c61 = a6.fma(b1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, a[o7 + e]);
-            c70 = a7.fma(b0, c70);
-            c71 = a7.fma(b1, c71);
-        }
-        c00.intoArray(tmp, 0);
-        c01.intoArray(tmp, L);
-        c10.intoArray(tmp, NR);
-        c11.intoArray(tmp, NR + L);
-        c20.intoArray(tmp, 2 * NR);
-        c21.intoArray(tmp, 2 * NR + L);
-        c30.intoArray(tmp, 3 * NR);
-        c31.intoArray(tmp, 3 * NR + L);
-        c40.intoArray(tmp, 4 * NR);
-        c41.intoArray(tmp, 4 * NR + L);
-        c50.intoArray(tmp, 5 * NR);
-        c51.intoArray(tmp, 5 * NR + L);
-        c60.intoArray(tmp, 6 * NR);
-        c61.intoArray(tmp, 6 * NR + L);
-        c70.intoArray(tmp, 7 * NR);
-        c71.intoArray(tmp, 7 * NR + L);
-    }
-
-    /**
-     * The block sum of {@link #multiply} stored into the full {@code MR x NR} block of {@code dst} whose rows start
-     * at {@code di + r * ldd}, or, when {@code accumulate}, added to what that block holds (after the sum: C rounds
-     * as it did when a scratch block was added to it). {@link VectorGemm} stores straight into C this way instead of
-     * into scratch that is then added to C, a pass over the block saved, which counts when k is short. The rows'
-     * offsets are worked out where they are used: eight of them held in variables ran out of registers, and the
-     * loop ran at 91 GFLOP/s on one core instead of 115.
+     * {@code dst[MR x NR] = init[MR x NR] + } the block sum above, the rows of {@code dst} starting at {@code di + r * ldd}
+     * and those of {@code init} at {@code ii + r * ldi}. The one FMA kernel of the GEMM and the convolutions: to
+     * store, {@code init} is {@link #ZEROS} with {@code ldi = 0}; to add to what {@code dst} holds, {@code init} is
+     * {@code dst} itself; scratch blocks are {@code dst = tmp, ldd = NR}.
      *
-     * <p>The same loop as {@link #multiply}, on purpose not shared: with {@code multiply} calling a version of this
-     * one ({@code dst = tmp}), each conv op of lenet's step ran 10-20% slower ({@code compare --profile}: conv
-     * forward 19.6 against 16.8 ms), though the loop alone was as fast as before.
+     * <p>Why one method without a branch: C2 compiles it on its own (at 1 KB of bytecode it is never inlined), from
+     * the profile of the calls so far. A branch that the first model never took (an {@code accumulate} flag: simple's
+     * GEMMs have one k-slice, lenet's several) became an uncommon trap; when the next model took it, C2 threw the
+     * code away and compiled it again from a profile gathered while the loop ran in its on-stack-replacement
+     * version, and in about one JVM in eight that compile kept the accumulators as heap objects: 16 of its 32
+     * {@code intoArray} calls were not intrinsified ({@code -XX:+PrintInlining}), the loop allocated gigabytes a
+     * second (JFR), and lenet's steps took 145-210 ms instead of 60-68 ({@code compare --models simple,lenet}). With
+     * nothing in here that depends on the call, the first compile is the last.
+     *
+     * <p>The accumulators leave only through {@code intoArray}: handing them to any other code makes C2 box them.
+     * k runs linearly inside one call, so C2 hoists every bounds check out of the loop.
      */
-    static void multiplyInto(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep,
-                             float[] dst, int di, int ldd, boolean accumulate) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+    static void multiply(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep,
+                         float[] dst, int di, int ldd, float[] init, int ii, int ldi) {
+        FloatVector c00 = FloatVector.fromArray(S, init, ii);
+        FloatVector c01 = FloatVector.fromArray(S, init, ii + L);
+        FloatVector c10 = FloatVector.fromArray(S, init, ii + ldi);
+        FloatVector c11 = FloatVector.fromArray(S, init, ii + ldi + L);
+        FloatVector c20 = FloatVector.fromArray(S, init, ii + 2 * ldi);
+        FloatVector c21 = FloatVector.fromArray(S, init, ii + 2 * ldi + L);
+        FloatVector c30 = FloatVector.fromArray(S, init, ii + 3 * ldi);
+        FloatVector c31 = FloatVector.fromArray(S, init, ii + 3 * ldi + L);
+        FloatVector c40 = FloatVector.fromArray(S, init, ii + 4 * ldi);
+        FloatVector c41 = FloatVector.fromArray(S, init, ii + 4 * ldi + L);
+        FloatVector c50 = FloatVector.fromArray(S, init, ii + 5 * ldi);
+        FloatVector c51 = FloatVector.fromArray(S, init, ii + 5 * ldi + L);
+        FloatVector c60 = FloatVector.fromArray(S, init, ii + 6 * ldi);
+        FloatVector c61 = FloatVector.fromArray(S, init, ii + 6 * ldi + L);
+        FloatVector c70 = FloatVector.fromArray(S, init, ii + 7 * ldi);
+        FloatVector c71 = FloatVector.fromArray(S, init, ii + 7 * ldi + L);
         int o0 = rows[0], o1 = rows[1], o2 = rows[2], o3 = rows[3], o4 = rows[4], o5 = rows[5], o6 = rows[6], o7 = rows[7];
         for (int p = 0, e = 0; p < count; p++, e += aStep, bi += bStep) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi);
@@ -168,24 +116,6 @@ final class VectorBlock {
             FloatVector a7 = FloatVector.broadcast(S, a[o7 + e]);
             c70 = a7.fma(b0, c70);
             c71 = a7.fma(b1, c71);
-        }
-        if (accumulate) { // the sum, then what dst held: the same rounding as adding a scratch block to C
-            c00 = c00.add(FloatVector.fromArray(S, dst, di));
-            c01 = c01.add(FloatVector.fromArray(S, dst, di + L));
-            c10 = c10.add(FloatVector.fromArray(S, dst, di + ldd));
-            c11 = c11.add(FloatVector.fromArray(S, dst, di + ldd + L));
-            c20 = c20.add(FloatVector.fromArray(S, dst, di + 2 * ldd));
-            c21 = c21.add(FloatVector.fromArray(S, dst, di + 2 * ldd + L));
-            c30 = c30.add(FloatVector.fromArray(S, dst, di + 3 * ldd));
-            c31 = c31.add(FloatVector.fromArray(S, dst, di + 3 * ldd + L));
-            c40 = c40.add(FloatVector.fromArray(S, dst, di + 4 * ldd));
-            c41 = c41.add(FloatVector.fromArray(S, dst, di + 4 * ldd + L));
-            c50 = c50.add(FloatVector.fromArray(S, dst, di + 5 * ldd));
-            c51 = c51.add(FloatVector.fromArray(S, dst, di + 5 * ldd + L));
-            c60 = c60.add(FloatVector.fromArray(S, dst, di + 6 * ldd));
-            c61 = c61.add(FloatVector.fromArray(S, dst, di + 6 * ldd + L));
-            c70 = c70.add(FloatVector.fromArray(S, dst, di + 7 * ldd));
-            c71 = c71.add(FloatVector.fromArray(S, dst, di + 7 * ldd + L));
         }
         c00.intoArray(dst, di);
         c01.intoArray(dst, di + L);
@@ -203,6 +133,11 @@ final class VectorBlock {
         c61.intoArray(dst, di + 6 * ldd + L);
         c70.intoArray(dst, di + 7 * ldd);
         c71.intoArray(dst, di + 7 * ldd + L);
+    }
+
+    /** {@code tmp[MR x NR] = } the block sum, or {@code tmp +=} it when {@code accumulate}: {@link #multiply} on a scratch block. */
+    static void scratchProduct(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep, float[] tmp, boolean accumulate) {
+        multiply(count, a, rows, aStep, b, bi, bStep, tmp, 0, NR, accumulate ? tmp : ZEROS, 0, accumulate ? NR : 0);
     }
 
     /**

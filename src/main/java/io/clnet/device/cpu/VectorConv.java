@@ -215,7 +215,7 @@ final class VectorConv implements CpuConv {
                                     block.rows[r] = origin + block.offsets[r];
                                 }
                                 int bi = direct ? gStart + p * outChannels + panel * NR : (panel * w.patchRows() + n * plane + p) * NR;
-                                VectorBlock.multiply(run, shifted, block.rows, c, g, bi, bStep, block.tmp, carry);
+                                VectorBlock.scratchProduct(run, shifted, block.rows, c, g, bi, bStep, block.tmp, carry);
                                 carry = true;
                             }
                             VectorBlock.addBlock(part, at, width, MR, NR, block.tmp, true);
@@ -324,7 +324,7 @@ final class VectorConv implements CpuConv {
                             block.rows[r] = ((n * hp + y * sh) * wp + x * sw) * c;
                         }
                         for (int ky = 0; ky < w.kernelH(); ky++) {
-                            VectorBlock.multiply(kernelRow, xp, block.rows, 1, bp, (panel * taps + ky * kernelRow) * NR, NR,
+                            VectorBlock.scratchProduct(kernelRow, xp, block.rows, 1, bp, (panel * taps + ky * kernelRow) * NR, NR,
                                     block.tmp, ky > 0);
                             for (int r = 0; r < MR; r++) {
                                 block.rows[r] += rowStride;

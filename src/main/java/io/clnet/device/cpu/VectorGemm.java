@@ -239,9 +239,10 @@ final class VectorGemm implements CpuGemm {
                         for (int jr = 0; jr < cols; jr += NR) {
                             int bi = bBase + jr / NR * panelStride(kc), ci = cOffset + (i0 + ir) * ldc + j0 + jr;
                             if (rows - ir >= MR && cols - jr >= NR) {
-                                VectorBlock.multiplyInto(kc, blockA, blockRows, aStep, bp, bi, NR, c, ci, ldc, !store);
+                                VectorBlock.multiply(kc, blockA, blockRows, aStep, bp, bi, NR, c, ci, ldc,
+                                        store ? VectorBlock.ZEROS : c, store ? 0 : ci, store ? 0 : ldc);
                             } else {
-                                VectorBlock.multiply(kc, blockA, blockRows, aStep, bp, bi, NR, scratch[2], false);
+                                VectorBlock.scratchProduct(kc, blockA, blockRows, aStep, bp, bi, NR, scratch[2], false);
                                 VectorBlock.addBlock(c, ci, ldc, Math.min(MR, rows - ir), Math.min(NR, cols - jr), scratch[2], store);
                             }
                         }
@@ -336,36 +337,9 @@ final class VectorGemm implements CpuGemm {
         }
     }
 
-    private static final int PEAK_ITERATIONS = 4_000_000;
-    private static volatile float sink;
-
     @Override
     public double measurePeakGflops() {
-        fmaLoop(PEAK_ITERATIONS / 10); // let C2 compile it first
-        return CpuGemm.bestRate(10, 2.0 * 12 * L * PEAK_ITERATIONS, () -> fmaLoop(PEAK_ITERATIONS));
-    }
-
-    /** Twelve independent FMA chains (enough to cover FMA latency on two pipes); the sum is kept so none is dropped. */
-    private static void fmaLoop(int iterations) {
-        FloatVector x = FloatVector.broadcast(S, 0.999999f), y = FloatVector.broadcast(S, 1e-7f);
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        FloatVector a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (int i = 0; i < iterations; i++) {
-            a0 = a0.fma(x, y);
-            a1 = a1.fma(x, y);
-            a2 = a2.fma(x, y);
-            a3 = a3.fma(x, y);
-            a4 = a4.fma(x, y);
-            a5 = a5.fma(x, y);
-            a6 = a6.fma(x, y);
-            a7 = a7.fma(x, y);
-            a8 = a8.fma(x, y);
-            a9 = a9.fma(x, y);
-            a10 = a10.fma(x, y);
-            a11 = a11.fma(x, y);
-        }
-        sink = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11).reduceLanes(
-                jdk.incubator.vector.VectorOperators.ADD);
+        return FmaPeak.measureGflops();
     }
 
     @Override

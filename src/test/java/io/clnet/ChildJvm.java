@@ -1,4 +1,4 @@
-package io.clnet.cli;
+package io.clnet;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,14 +9,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a class or a single-file program in a fresh JVM on the test classpath, with extra environment. */
-final class ChildJvm {
-    record Result(int exit, String out, String err) {
+public final class ChildJvm {
+    public record Result(int exit, String out, String err) {
     }
 
     private ChildJvm() {
     }
 
-    static Result run(Map<String, String> env, String... mainAndArgs) throws IOException, InterruptedException {
+    public static Result run(Map<String, String> env, String... mainAndArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
