@@ -1,0 +1,49 @@
+/**
+ * The CPU backend: plain Java loops split over the cores ({@link io.clnet.device.cpu.Parallel}), and the Vector
+ * API where the JIT does not vectorise by itself (the GEMM and convolution register kernel in {@code VectorBlock},
+ * the loops in {@code VectorLoops}).
+ *
+ * <h2>Design notes</h2>
+ *
+ * <p><b>Vector code must compile once.</b> C2 keeps a {@code FloatVector} in a register only where it can prove
+ * its exact class at every use; where it cannot, the vector lives on the heap and each operation allocates. Three
+ * ways to lose that proof were met here, and the rules they give:
+ * <ul>
+ *   <li>A loop that carries vectors (the accumulators of a register block) compiled on stack replacement takes them
+ *       from the interpreter as plain objects: that version boxes. It is used only for the rest of the call that
+ *       triggered it, so a kernel must be called many times with short loops, never run once with a long one
+ *       (see {@code FmaPeak}).</li>
+ *   <li>A branch that the calls so far never took is compiled as a trap. When a later caller takes it, C2 throws
+ *       the code away and compiles it again, from a profile gathered partly in the on-stack-replacement version.
+ *       In about one JVM in eight that second compile of the register kernel boxed its accumulators: {@code
+ *       compare --models simple,lenet} then ran lenet at 145-210 ms a step instead of 60-68 (AMD EPYC Zen 4;
+ *       3-4x on an Intel Xeon, in 8 of 24 runs), and JFR showed the kernel allocating gigabytes a second. So the
+ *       kernel ({@code VectorBlock.multiply}) has no branch at all: whether it stores or adds to C is a choice of
+ *       its {@code init} operand, made by the caller.</li>
+ *   <li>Kernels are too large for C2 to inline (about 1 KB of bytecode), so each is compiled on its own and the
+ *       differences between callers (shapes, paths) stay in the callers, which hold no vectors across calls.</li>
+ * </ul>
+ * {@code KernelCompileTest} trains the built-in models one after another in a fresh JVM and fails if C2
+ * deoptimizes a vector kernel or a later model's step allocates more than a few hundred KB.
+ *
+ * <p><b>Where the register kernel's time goes.</b> Its loop, read from a running JVM ({@code jcmd
+ * Compiler.codelist}, then the code bytes through {@code /proc/PID/mem} and {@code objdump}), does per iteration
+ * the 16 FMAs, 2 loads of B and 8 broadcasts of A, and about 50 other instructions: a bounds check for each load
+ * (A's and B's steps are arguments, so C2 cannot hoist them), the index sums, and reloads of row offsets spilled to
+ * the stack. On a Zen 4 core (one 512-bit FMA a cycle) the FMAs take 16 cycles and the rest issues beside them;
+ * on a core with two FMA units the FMAs need 8 cycles but the 70 instructions do not issue in 8, which fits the
+ * 35-38% of the FMA peak measured on an Intel Xeon. A version with the steps as constants ({@code aStep = 1,
+ * bStep = NR}) lost the bounds checks, but C2 then kept the eight row offsets as 64-bit values, some in vector
+ * registers, and lenet's step took 71-75 ms against 61-63 on Zen 4 ({@code compare --profile}, both in one
+ * sitting), so it was not kept. What should serve both: A packed so that its eight rows lie a constant distance
+ * apart, leaving one index for all eight broadcasts.
+ *
+ * <p><b>A weight gradient as one GEMM streams B from memory.</b> At 64x25088x800 (lenet's conv2 weight gradient
+ * over an 80 MB patch matrix) each element of B meets only 64 rows of A, and packing B runs at the speed of
+ * reading memory (13-14 GB/s on one core); Java has no prefetch, so the read does not overlap the FMAs, and the
+ * GEMM stays near 65% of the FMA peak. Two ways of overlapping it (packing the next slice between register
+ * blocks, or one vector of it per kernel iteration) were slower. A training step does not run that GEMM:
+ * {@code VectorConv} takes the weight gradient from the 3.2 MB image. Transparent huge pages made that packing
+ * faster but left some JVMs running lenet's conv2 GEMMs at a fifth of the speed, so clnet does not turn them on.
+ */
+package io.clnet.device.cpu;
