@@ -66,7 +66,7 @@ final class CpuGemms {
     private static void warnOnce(String message) {
         if (!warned) {
             warned = true;
-            System.err.println("clnet: " + message);
+            System.getLogger("io.clnet").log(System.Logger.Level.WARNING, message);
         }
     }
 }
