@@ -3,6 +3,40 @@
  * API where the JIT does not vectorise by itself (the GEMM and convolution register kernel in {@code VectorBlock},
  * the loops in {@code VectorLoops}).
  *
+ * <h2>What runs where</h2>
+ * <ul>
+ *   <li>{@code CpuDevice} runs every op as plain loops split over the threads ({@code CpuWindowOps} for pooling and
+ *       im2col), a register-blocked Vector API GEMM ({@code VectorGemm}) with {@code ScalarGemm} as the fallback,
+ *       and convolutions without a whole-batch patch matrix, each pass offered to them in turn ({@code CpuConv}).
+ *       All of them add the bias as they store the output.</li>
+ *   <li>{@code OneChannelConv}: a one-channel image into out-channels that divide a vector. A vector holds
+ *       neighbouring pixels times every out-channel, the image expanded so that each pixel repeats across its
+ *       out-channel lanes; a tap is then one load. The weight gradient sums the bias gradient in the same pass.</li>
+ *   <li>{@code NarrowConv}: few out-channels or short kernel rows. It stacks each output row's input rows so that
+ *       a window is one contiguous run; out-channels that fill one vector use sixteen pixels per block
+ *       ({@code VectorBlock.multiplyTall}), fewer fold neighbouring pixels into the block's columns.</li>
+ *   <li>{@code VectorConv}: 32 or more out-channels, or exactly one vector of them for the weight gradient.
+ *       Forward and backward-data (a forward of the gradient with the kernel turned) read a zero-padded copy of
+ *       the image; the weight gradient reads a copy of each image per kernel column, cropped to the output
+ *       width, so that a tap's inputs over a whole image are one run, and sums the bias gradient as one more tap
+ *       of ones.</li>
+ *   <li>{@code PairedBackwardData}: stride-1, 3-wide backward-data into pixels that fill half a vector: each
+ *       vector holds a pair of out-channels, one per half, and each load meets the kernel row's three taps.</li>
+ *   <li>{@code ChunkedCol2imConv}: every other backward-data, GEMM and col2im a few images at a time so that the
+ *       patch gradient stays in the core's cache.</li>
+ *   <li>{@code VectorGemm}: Goto/BLIS tiles. A C of few rows and many columns (a dense layer) is computed as its
+ *       transpose, so the large weight matrix is read in place; a C at most one vector wide runs in 16-row
+ *       blocks of one vector; a small C over a long k is cut into k-chunks, one per core, summed in chunk order.
+ *       In a tile each 8-row block of A meets every panel of B before the next, and the block goes straight from
+ *       the registers into C. B is packed row by row across its panels, in memory order, into panels one cache
+ *       line more than a whole number of pages apart.</li>
+ *   <li>{@code Parallel.forRange} runs every parallel loop on a {@code Crew}: the calling thread plus one daemon
+ *       worker per other thread, chunks taken from a counter; an idle worker spins 0.1 ms before it parks,
+ *       because a step runs a few dozen short loops. Threads: one per core, or {@link
+ *       io.clnet.device.cpu.CpuThreads}. Per-thread scratch is a {@code PerThread}. Results are identical run to
+ *       run and on any number of threads.</li>
+ * </ul>
+ *
  * <h2>Design notes</h2>
  *
  * <p><b>Vector code must compile once.</b> C2 keeps a {@code FloatVector} in a register only where it can prove
