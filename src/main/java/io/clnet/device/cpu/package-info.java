@@ -64,21 +64,16 @@
  * Compiler.codelist}, then the code bytes through {@code /proc/PID/mem} and {@code objdump}), does per iteration
  * the 16 FMAs, 2 loads of B and 8 broadcasts of A, and about 50 other instructions: a bounds check for each load
  * (A's and B's steps are arguments, so C2 cannot hoist them), the index sums, and reloads of row offsets spilled to
- * the stack. On a Zen 4 core (one 512-bit FMA a cycle) the FMAs take 16 cycles and the rest issues beside them;
- * on a core with two FMA units the FMAs need 8 cycles but the 70 instructions do not issue in 8, which fits the
- * 35-38% of the FMA peak measured on an Intel Xeon. A version with the steps as constants ({@code aStep = 1,
- * bStep = NR}) lost the bounds checks, but C2 then kept the eight row offsets as 64-bit values, some in vector
- * registers, and lenet's step took 71-75 ms against 61-63 on Zen 4 ({@code compare --profile}, both in one
- * sitting), so it was not kept. What should serve both: A packed so that its eight rows lie a constant distance
- * apart, leaving one index for all eight broadcasts.
+ * the stack. On a Zen 4 core (one 512-bit FMA a cycle) the FMAs take 16 cycles and the rest issues beside them:
+ * the loop runs at 98-99% of the FMA peak ({@code benchmarks/lab/KernelLoop.java}). On a core with two FMA units
+ * the FMAs need 8 cycles and the rest does not fit, which matches the 35-38% of the peak measured on an Intel
+ * Xeon; A packed with its rows a constant distance apart leaves one index for all eight broadcasts, and the lab
+ * harness compares the two there.
  *
- * <p><b>JIT warm-up is C2's time, not the work's.</b> In a fresh JVM, {@code eval} of lenet (10k images, 3.4 s in
- * all) spent 1.6 s of C2 compile time over 178 methods (the register kernel took 0.12 s; 0.57 s were
- * on-stack-replacement compiles), and its first batch of 500 took 0.6-1.3 s against 0.08 s later. Running the
- * model on a few tiny batches first moved that time before the loop without shortening the whole (3.4-3.6 s
- * against 3.8-4.2 s with 20-200 warm-up forwards of 4-8 images; training lenet likewise); so did lower tier
- * thresholds ({@code -XX:CompileThresholdScaling=0.05-0.2}: 2.9-3.6 s); without on-stack replacement the eval
- * took 7 s. So clnet runs no warm-up of its own: on two cores the compile queue, not the work, sets the pace.
+ * <p><b>JIT warm-up is C2's time, not the work's.</b> A fresh {@code eval} of lenet spends half its 3.4 s waiting
+ * for C2 (1.6 s of compile time over 178 methods); running the model on tiny batches first, or lower compile
+ * thresholds, moved that time without shortening the whole, so clnet runs no warm-up of its own
+ * ({@code benchmarks/lab/README.md} has the figures).
  *
  * <p><b>A weight gradient as one GEMM streams B from memory.</b> At 64x25088x800 (lenet's conv2 weight gradient
  * over an 80 MB patch matrix) each element of B meets only 64 rows of A, and packing B runs at the speed of
