@@ -23,15 +23,17 @@ import java.util.Random;
 /**
  * Run in a fresh JVM by {@link KernelCompileTest}: trains the built-in models one after another on the CPU
  * backend, as {@code compare} does (each settles, then a few steps are measured), under a JFR recording of C2's
- * deoptimizations. Prints {@code ALLOC model bytes} (heap bytes allocated by every thread per measured step) and
+ * deoptimizations. Prints {@code ALLOC model bytes}: heap bytes allocated by every thread per step, the least over
+ * {@link #WINDOWS} windows of {@link #MEASURED_STEPS} steps (code that runs uncompiled for a while, such as a method
+ * C2 is compiling again, allocates for a window or two; a kernel compiled with boxed vectors does in every one); and
  * {@code DEOPT method line reason} for every clnet method that C2 deoptimized.
  */
 public final class ModelSequenceProbe {
-    private static final int BATCH = 128, MEASURED_STEPS = 5;
+    private static final int BATCH = 128, MEASURED_STEPS = 3, WINDOWS = 8;
 
     public static void main(String[] args) throws Exception {
         double seconds = Double.parseDouble(args[0]);
-        Dataset data = randomImages(2048);
+        Dataset data = randomImages(4096);
         Path jfr = Files.createTempFile("clnet-deopt", ".jfr");
         try (Recording recording = new Recording()) {
             recording.enable("jdk.Deoptimization");
@@ -59,7 +61,7 @@ public final class ModelSequenceProbe {
         Files.deleteIfExists(jfr);
     }
 
-    /** Heap bytes every thread allocated, per step, over {@link #MEASURED_STEPS} steps of a fresh copy of {@code name}. */
+    /** Heap bytes every thread allocated per step of a fresh copy of {@code name}: the least over the windows. */
     private static long allocatedPerStep(Device device, String name, Dataset data) {
         Sequential model = Models.byName(name).build(device, 1);
         Sgd sgd = new Sgd(0.01f, 0.9f, false, 0f);
@@ -69,13 +71,17 @@ public final class ModelSequenceProbe {
             trainer.step(batches.next(), new int[] {BATCH, 28, 28, 1}, params, (l, x, y) -> {
             });
             device.finish();
-            long before = allocatedByAllThreads();
-            for (int i = 0; i < MEASURED_STEPS; i++) {
-                trainer.step(batches.next(), new int[] {BATCH, 28, 28, 1}, params, (l, x, y) -> {
-                });
+            long least = Long.MAX_VALUE;
+            for (int window = 0; window < WINDOWS; window++) {
+                long before = allocatedByAllThreads();
+                for (int i = 0; i < MEASURED_STEPS; i++) {
+                    trainer.step(batches.next(), new int[] {BATCH, 28, 28, 1}, params, (l, x, y) -> {
+                    });
+                }
+                device.finish();
+                least = Math.min(least, (allocatedByAllThreads() - before) / MEASURED_STEPS);
             }
-            device.finish();
-            return (allocatedByAllThreads() - before) / MEASURED_STEPS;
+            return least;
         } finally {
             sgd.release();
             model.release();
