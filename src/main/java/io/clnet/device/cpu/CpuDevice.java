@@ -52,8 +52,8 @@ public final class CpuDevice extends BaseDevice<float[]> {
         this.gemm = allowVectorGemm ? CpuGemms.best() : new ScalarGemm();
         this.convs = allowVectorGemm ? CpuGemms.vectorConvs() : List.of();
         this.loops = allowVectorGemm ? CpuGemms.vectorLoops() : null;
-        int threads = CpuThreads.count(); // a bad CLNET_THREADS fails here, with its name, not in Parallel's initialiser
-        this.info = new DeviceInfo("cpu", "cpu", cpuModelName(), "CPU", threads, Runtime.getRuntime().maxMemory(),
+        CpuThreads.count(); // a bad CLNET_THREADS fails here, with its name, not in Parallel's initialiser
+        this.info = new DeviceInfo("cpu", "cpu", cpuModelName(), "CPU", Parallel.THREADS, Runtime.getRuntime().maxMemory(),
                 "Java " + Runtime.version() + ", " + gemm.description() + ", " + Parallel.THREADS + (Parallel.THREADS == 1 ? " thread" : " threads") + " on "
                         + Runtime.getRuntime().availableProcessors() + " cores");
     }

@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * A packed GEMM panel has {@code rows[r] = start + r} and {@code aStep = MR}; a row-major A read in place has
  * {@code rows[r] = start + r * lda} and {@code aStep = 1}; a convolution has {@code rows[r]} = where output
- * pixel r's window row starts in the padded image. k runs linearly inside one call, so C2 hoists every bounds
- * check out of the loop: reading k through an offset table cost 15%, and two nested loops made C2 keep the
- * accumulators in memory, twenty times slower. A convolution walks the kernel rows with one call each,
+ * pixel r's window row starts in the padded image. k runs linearly inside one call: reading k through an offset
+ * table cost 15%, and two nested loops made C2 keep the accumulators in memory, twenty times slower. (The steps
+ * being arguments, C2 still checks bounds in the loop; see the package notes for what that costs.) A convolution walks the kernel rows with one call each,
  * carrying the block in {@code tmp}.
  *
  * <p>One species (the preferred one) everywhere: on JDK 17 two vector widths in one JVM slow this many times over.
@@ -68,7 +68,6 @@ final class VectorBlock {
      * nothing in here that depends on the call, the first compile is the last.
      *
      * <p>The accumulators leave only through {@code intoArray}: handing them to any other code makes C2 box them.
-     * k runs linearly inside one call, so C2 hoists every bounds check out of the loop.
      */
     static void multiply(int count, float[] a, int[] rows, int aStep, float[] b, int bi, int bStep,
                          float[] dst, int di, int ldd, float[] init, int ii, int ldi) {

@@ -12,6 +12,7 @@ import io.clnet.train.SpeedRun;
 import io.clnet.train.Trainer;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordingFile;
 
 import java.lang.management.ManagementFactory;
@@ -51,9 +52,8 @@ public final class ModelSequenceProbe {
             recording.dump(jfr);
         }
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
-            String method = e.getValue("method") == null ? "?" : e.<jdk.jfr.consumer.RecordedMethod>getValue("method").getType().getName()
-                    + "." + e.<jdk.jfr.consumer.RecordedMethod>getValue("method").getName()
-                    + e.<jdk.jfr.consumer.RecordedMethod>getValue("method").getDescriptor();
+            RecordedMethod m = e.getValue("method");
+            String method = m == null ? "?" : m.getType().getName() + "." + m.getName() + m.getDescriptor();
             if (method.startsWith("io.clnet.")) {
                 System.out.println("DEOPT " + method + " " + e.getValue("lineNumber") + " " + e.getValue("reason"));
             }

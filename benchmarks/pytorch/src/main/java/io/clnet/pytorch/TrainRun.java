@@ -105,7 +105,7 @@ public final class TrainRun {
         }
     }
 
-    /** clnet's own training step ({@link io.clnet.train.Trainer#step}) on the device {@code auto} picks. */
+    /** clnet's own training step ({@link io.clnet.train.Trainer#step}) on its CPU backend. */
     static final class ClnetStepper implements Stepper {
         private final Device device;
         private final Sequential model;

@@ -32,8 +32,26 @@ public final class VsPyTorch {
     private VsPyTorch() {
     }
 
+    private static final java.util.Set<String> VALUE_FLAGS =
+            java.util.Set.of("models", "batch", "repeats", "threads", "whole-steps", "steady-steps", "eval-model", "out");
+
     public static void main(String[] argv) throws Exception {
-        Map<String, String> args = parse(argv);
+        Map<String, String> args;
+        try {
+            args = parse(argv);
+            for (String model : args.getOrDefault("models", "simple,lenet").split(",")) {
+                TorchModels.block(model); // an unknown model fails here, before any run
+            }
+            for (String flag : List.of("batch", "repeats", "threads", "whole-steps", "steady-steps")) {
+                if (args.containsKey(flag) && !args.get(flag).matches("[1-9][0-9]{0,6}")) {
+                    throw new IllegalArgumentException("--" + flag + " must be a whole number >= 1, got '" + args.get(flag) + "'");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("vs-pytorch: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         List<String> models = Arrays.asList(args.getOrDefault("models", "simple,lenet").split(","));
         int batch = Integer.parseInt(args.getOrDefault("batch", "128"));
         int repeats = Integer.parseInt(args.getOrDefault("repeats", "3"));
@@ -159,8 +177,15 @@ public final class VsPyTorch {
                 throw new IllegalArgumentException("unexpected argument '" + argv[i] + "'");
             }
             String key = argv[i].substring(2);
-            boolean isSwitch = key.equals("eval");
-            args.put(key, isSwitch ? "true" : argv[++i]);
+            if (key.equals("eval")) {
+                args.put(key, "true");
+            } else if (!VALUE_FLAGS.contains(key)) {
+                throw new IllegalArgumentException("unknown flag --" + key + " (flags: --eval, --" + String.join(", --", VALUE_FLAGS) + ")");
+            } else if (i + 1 >= argv.length) {
+                throw new IllegalArgumentException("--" + key + " needs a value");
+            } else {
+                args.put(key, argv[++i]);
+            }
         }
         return args;
     }
